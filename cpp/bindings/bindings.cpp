@@ -1,0 +1,287 @@
+// Python bindings: argument conversion and validation only; all logic is in the
+// C++ library.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "bytetrack/byte_tracker.hpp"
+#include "bytetrack/id_counter.hpp"
+#include "bytetrack/lapjv.hpp"
+
+namespace py = pybind11;
+using namespace bytetrack;
+
+namespace {
+
+// ---------------------------------------------------------------- input checks
+
+using DoubleArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
+using Int64Array = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
+
+// Any array-like of real numbers -> a NumPy array; TypeError otherwise.
+py::array numeric_array(py::handle obj, const char* name) {
+    if (obj.is_none()) throw py::type_error(std::string(name) + " must be an array of numbers, got None");
+    py::array a = py::array::ensure(obj);
+    if (!a) throw py::type_error(std::string(name) + " must be array-like of numbers");
+    const char kind = a.dtype().kind();
+    if (kind != 'f' && kind != 'i' && kind != 'u')
+        throw py::type_error(std::string(name) + " must hold real numbers, got dtype " +
+                             std::string(py::str(a.dtype())));
+    return a;
+}
+
+struct DetectionsIn {
+    DoubleArray xyxy;
+    DoubleArray scores;
+    Int64Array class_ids;  // empty handle if not given
+    std::size_t n = 0;
+    const std::int64_t* class_ptr() const { return class_ids ? class_ids.data() : nullptr; }
+};
+
+DetectionsIn convert_detections(py::handle xyxy_obj, py::handle scores_obj, py::handle class_obj) {
+    DetectionsIn in;
+    py::array xyxy = numeric_array(xyxy_obj, "xyxy");
+    py::array scores = numeric_array(scores_obj, "scores");
+    if (xyxy.size() == 0 && xyxy.ndim() <= 2 && (xyxy.ndim() < 2 || xyxy.shape(1) == 4 || xyxy.shape(0) == 0)) {
+        in.n = 0;
+    } else if (xyxy.ndim() != 2 || xyxy.shape(1) != 4) {
+        std::ostringstream msg;
+        msg << "xyxy must have shape (N, 4), got (";
+        for (py::ssize_t d = 0; d < xyxy.ndim(); ++d) msg << (d ? ", " : "") << xyxy.shape(d);
+        msg << (xyxy.ndim() == 1 ? ",)" : ")");
+        throw py::value_error(msg.str());
+    } else {
+        in.n = static_cast<std::size_t>(xyxy.shape(0));
+    }
+    if (scores.ndim() != 1 && !(scores.size() == 0 && in.n == 0))
+        throw py::value_error("scores must be 1-D with N elements");
+    if (static_cast<std::size_t>(scores.size()) != in.n)
+        throw py::value_error("scores has " + std::to_string(scores.size()) + " elements but xyxy has " +
+                              std::to_string(in.n) + " rows");
+    in.xyxy = DoubleArray::ensure(xyxy);
+    in.scores = DoubleArray::ensure(scores);
+    if (!class_obj.is_none()) {
+        py::array cls = numeric_array(class_obj, "class_ids");
+        if (static_cast<std::size_t>(cls.size()) != in.n || (cls.ndim() != 1 && in.n != 0))
+            throw py::value_error("class_ids has " + std::to_string(cls.size()) + " elements but xyxy has " +
+                                  std::to_string(in.n) + " rows");
+        if (cls.dtype().kind() == 'f') {
+            // Float class columns (e.g. a detector's N x 6 output) are fine if integral.
+            DoubleArray as_double = DoubleArray::ensure(cls);
+            const double* p = as_double.data();
+            for (std::size_t i = 0; i < in.n; ++i) {
+                if (!std::isfinite(p[i]) || std::floor(p[i]) != p[i] || std::fabs(p[i]) > 9.0e15)
+                    throw py::value_error("class_ids: element " + std::to_string(i) + " is not an integer");
+            }
+        }
+        in.class_ids = Int64Array::ensure(cls);
+    }
+    return in;
+}
+
+// ---------------------------------------------------------------- results
+
+// Tracks of one frame as NumPy arrays (the Python-facing result object).
+struct Tracks {
+    py::array_t<std::int64_t> track_id;
+    py::array_t<double> xyxy;
+    py::array_t<double> score;
+    py::array_t<std::int64_t> class_id;
+    py::array_t<std::int64_t> det_index;
+
+    static Tracks from(const std::vector<TrackOutput>& out) {
+        const py::ssize_t m = static_cast<py::ssize_t>(out.size());
+        Tracks t;
+        t.track_id = py::array_t<std::int64_t>(m);
+        t.xyxy = py::array_t<double>({m, static_cast<py::ssize_t>(4)});
+        t.score = py::array_t<double>(m);
+        t.class_id = py::array_t<std::int64_t>(m);
+        t.det_index = py::array_t<std::int64_t>(m);
+        std::int64_t* ids = t.track_id.mutable_data();
+        double* boxes = t.xyxy.mutable_data();
+        double* scores = t.score.mutable_data();
+        std::int64_t* classes = t.class_id.mutable_data();
+        std::int64_t* rows = t.det_index.mutable_data();
+        for (py::ssize_t i = 0; i < m; ++i) {
+            const TrackOutput& o = out[static_cast<std::size_t>(i)];
+            ids[i] = o.track_id;
+            boxes[4 * i + 0] = o.box.x1;
+            boxes[4 * i + 1] = o.box.y1;
+            boxes[4 * i + 2] = o.box.x2;
+            boxes[4 * i + 3] = o.box.y2;
+            scores[i] = o.score;
+            classes[i] = o.class_id;
+            rows[i] = o.det_index;
+        }
+        return t;
+    }
+};
+
+void bind_tracks(py::module_& m) {
+    py::class_<Tracks>(m, "Tracks", R"doc(
+Confirmed tracks of one frame, in the reference tracker's output order.
+
+Attributes are NumPy arrays of equal length M:
+    track_id  (M,)   int64   track ids
+    xyxy      (M, 4) float64 Kalman-filtered box (x1, y1, x2, y2) the reference reports
+    score     (M,)   float64 score of the detection that last updated the track
+    class_id  (M,)   int64   class of that detection (-1 when no classes were given)
+    det_index (M,)   int64   row of that detection in this frame's input
+)doc")
+        .def_readonly("track_id", &Tracks::track_id)
+        .def_readonly("xyxy", &Tracks::xyxy)
+        .def_readonly("score", &Tracks::score)
+        .def_readonly("class_id", &Tracks::class_id)
+        .def_readonly("det_index", &Tracks::det_index)
+        .def("__len__", [](const Tracks& t) { return t.track_id.size(); })
+        .def("__repr__", [](const Tracks& t) {
+            std::ostringstream s;
+            s << "Tracks(n=" << t.track_id.size() << ", track_id=" << std::string(py::repr(t.track_id)) << ")";
+            return s.str();
+        });
+}
+
+// ---------------------------------------------------------------- lapjv
+
+void bind_lapjv(py::module_& m) {
+    m.def(
+        "lapjv",
+        [](py::handle cost_obj, double cost_limit) {
+            py::array raw = numeric_array(cost_obj, "cost");
+            if (raw.ndim() != 2) throw py::value_error("cost must be a 2-D matrix");
+            DoubleArray cost = DoubleArray::ensure(raw);
+            const int rows = static_cast<int>(cost.shape(0));
+            const int cols = static_cast<int>(cost.shape(1));
+            if (!std::isfinite(cost_limit)) throw py::value_error("cost_limit must be finite");
+            for (py::ssize_t k = 0; k < cost.size(); ++k) {
+                if (!std::isfinite(cost.data()[k])) throw py::value_error("cost contains NaN or inf");
+            }
+            py::array_t<std::int64_t> x(rows), y(cols);
+            std::vector<int> xs(rows), ys(cols);
+            LapjvSolver solver;
+            if (!solver.solve_limited(cost.data(), rows, cols, cost_limit, xs.data(), ys.data()))
+                throw std::runtime_error("lapjv: assignment failed");
+            for (int i = 0; i < rows; ++i) x.mutable_data()[i] = xs[i];
+            for (int j = 0; j < cols; ++j) y.mutable_data()[j] = ys[j];
+            return py::make_tuple(x, y);
+        },
+        py::arg("cost"), py::arg("cost_limit"),
+        R"doc(
+Jonker-Volgenant assignment with a cost limit, as lap.lapjv(cost, extend_cost=True,
+cost_limit=cost_limit) of lap >= 0.5 (the solver the ifzhang trackers use).
+
+Returns (x, y): x[i] is the column matched to row i or -1, y[j] the row matched
+to column j or -1. A pair is only matched if its cost is <= cost_limit.
+)doc");
+}
+
+// ---------------------------------------------------------------- id counter
+
+void bind_id_counter(py::module_& m) {
+    py::class_<IdCounter, std::shared_ptr<IdCounter>>(m, "IdCounter", R"doc(
+A thread-safe source of track ids. Give the same counter to several trackers to
+get ids that are unique across all of them.
+)doc")
+        .def(py::init<std::int64_t>(), py::arg("start") = 1)
+        .def_property_readonly("next_id", &IdCounter::peek, "The id the next new track will get.")
+        .def_property_readonly("start", &IdCounter::start)
+        .def("__repr__", [](const IdCounter& c) {
+            return "IdCounter(start=" + std::to_string(c.start()) + ", next_id=" + std::to_string(c.peek()) + ")";
+        });
+}
+
+// ---------------------------------------------------------------- BYTETracker
+
+void bind_byte_tracker(py::module_& m) {
+    py::class_<BYTETracker>(m, "BYTETracker", R"doc(
+ByteTrack multi-object tracker reproducing the original ifzhang implementations.
+
+Parameters
+----------
+track_thresh : float
+    Detections scoring above it take part in the first association; new tracks
+    need track_thresh + 0.1.
+track_buffer : int
+    Frames (at 30 fps) a lost track is kept: max_time_lost = int(frame_rate / 30 * track_buffer).
+match_thresh : float
+    Maximum (fused) IoU distance of the first association.
+frame_rate : float
+mot20 : bool
+    Disables score fusion (the reference's MOT20 switch).
+preset : str
+    "ifzhang" (the Python yolox/tracker, default), "ifzhang-cpp" (the TensorRT/ncnn C++
+    tracker), or "ifzhang-cpp-2021" (that C++ tracker before its 2022-03 fix: boxes not
+    refreshed after prediction).
+id_counter : IdCounter, optional
+    Shared id source; by default each tracker has its own, starting at 1.
+)doc")
+        .def(py::init([](double track_thresh, int track_buffer, double match_thresh, double frame_rate,
+                         bool mot20, const std::string& preset, std::shared_ptr<IdCounter> ids) {
+                 TrackerConfig c;
+                 c.track_thresh = track_thresh;
+                 c.track_buffer = track_buffer;
+                 c.match_thresh = match_thresh;
+                 c.frame_rate = frame_rate;
+                 c.mot20 = mot20;
+                 c.preset = parse_preset(preset);
+                 return std::make_unique<BYTETracker>(c, std::move(ids));
+             }),
+             py::arg("track_thresh") = 0.5, py::arg("track_buffer") = 30, py::arg("match_thresh") = 0.8,
+             py::arg("frame_rate") = 30.0, py::arg("mot20") = false, py::arg("preset") = "ifzhang",
+             py::arg("id_counter") = nullptr)
+        .def(
+            "update",
+            [](BYTETracker& self, py::handle xyxy, py::handle scores, py::handle class_ids) {
+                DetectionsIn in = convert_detections(xyxy, scores, class_ids);
+                const auto& out = self.update(in.xyxy.data(), in.scores.data(), in.class_ptr(), in.n);
+                return Tracks::from(out);
+            },
+            py::arg("xyxy"), py::arg("scores"), py::arg("class_ids") = py::none(),
+            R"doc(
+Advance one frame.
+
+xyxy: (N, 4) boxes (x1, y1, x2, y2); scores: (N,); class_ids: optional (N,) integers.
+N may be 0. Invalid input raises ValueError/TypeError and leaves the tracker unchanged.
+Returns a Tracks object with the confirmed tracks of this frame.
+)doc")
+        .def("reset", &BYTETracker::reset, "Forget all tracks; frame counting (and an owned id counter) restart.")
+        .def_property_readonly("frame_id", &BYTETracker::frame_id, "Number of update() calls since creation or reset.")
+        .def_property_readonly("preset", [](const BYTETracker& t) { return std::string(preset_name(t.config().preset)); })
+        .def_property_readonly("track_thresh", [](const BYTETracker& t) { return t.config().track_thresh; })
+        .def_property_readonly("track_buffer", [](const BYTETracker& t) { return t.config().track_buffer; })
+        .def_property_readonly("match_thresh", [](const BYTETracker& t) { return t.config().match_thresh; })
+        .def_property_readonly("frame_rate", [](const BYTETracker& t) { return t.config().frame_rate; })
+        .def_property_readonly("mot20", [](const BYTETracker& t) { return t.config().mot20; })
+        .def_property_readonly("max_time_lost", [](const BYTETracker& t) { return t.semantics().max_time_lost; })
+        .def_property_readonly("id_counter", &BYTETracker::id_counter)
+        .def_property_readonly("num_tracked", [](const BYTETracker& t) { return t.tracked_slots().size(); },
+                               "Tracks in the tracked list (confirmed and unconfirmed).")
+        .def_property_readonly("num_lost", [](const BYTETracker& t) { return t.lost_slots().size(); })
+        .def("__repr__", [](const BYTETracker& t) {
+            std::ostringstream s;
+            const auto& c = t.config();
+            s << "BYTETracker(track_thresh=" << c.track_thresh << ", track_buffer=" << c.track_buffer
+              << ", match_thresh=" << c.match_thresh << ", frame_rate=" << c.frame_rate
+              << ", mot20=" << (c.mot20 ? "True" : "False") << ", preset='" << preset_name(c.preset)
+              << "', frame_id=" << t.frame_id() << ", tracked=" << t.tracked_slots().size()
+              << ", lost=" << t.lost_slots().size() << ")";
+            return s.str();
+        });
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "bytetrack_cpp native core";
+    bind_tracks(m);
+    bind_lapjv(m);
+    bind_id_counter(m);
+    bind_byte_tracker(m);
+}

@@ -1,0 +1,80 @@
+#include "bytetrack/kalman_filter.hpp"
+
+#include <cmath>
+
+namespace bytetrack {
+
+namespace {
+inline double square(double v) { return v * v; }
+}  // namespace
+
+void KalmanFilter::initiate(const double z[4], KalmanState& s) {
+    const double h = z[3];
+    for (int i = 0; i < 4; ++i) {
+        s.mean[i] = z[i];
+        s.mean[i + 4] = 0.0;
+        s.p_pv[i] = 0.0;
+        s.p_vp[i] = 0.0;
+    }
+    // (2 * w) * h, evaluated left to right like the reference.
+    const double pos = square(2.0 * kStdWeightPosition * h);
+    const double vel = square(10.0 * kStdWeightVelocity * h);
+    s.p_pp[0] = pos;
+    s.p_pp[1] = pos;
+    s.p_pp[2] = square(1e-2);
+    s.p_pp[3] = pos;
+    s.p_vv[0] = vel;
+    s.p_vv[1] = vel;
+    s.p_vv[2] = square(1e-5);
+    s.p_vv[3] = vel;
+}
+
+void KalmanFilter::predict(KalmanState& s) {
+    const double h = s.mean[3];
+    const double q_pos = square(kStdWeightPosition * h);
+    const double q_vel = square(kStdWeightVelocity * h);
+    const double q_p[4] = {q_pos, q_pos, square(1e-2), q_pos};
+    const double q_v[4] = {q_vel, q_vel, square(1e-5), q_vel};
+    for (int i = 0; i < 4; ++i) {
+        s.mean[i] = s.mean[i] + s.mean[i + 4];
+        const double pp = s.p_pp[i], pv = s.p_pv[i], vp = s.p_vp[i], vv = s.p_vv[i];
+        // F P F^T: the left product sums rows (pp + vp), the right one columns.
+        s.p_pp[i] = ((pp + vp) + (pv + vv)) + q_p[i];
+        s.p_pv[i] = pv + vv;
+        s.p_vp[i] = vp + vv;
+        s.p_vv[i] = vv + q_v[i];
+    }
+}
+
+void KalmanFilter::update(KalmanState& s, const double z[4]) {
+    const double h = s.mean[3];
+    const double r_pos = square(kStdWeightPosition * h);
+    const double r[4] = {r_pos, r_pos, square(1e-1), r_pos};
+    for (int i = 0; i < 4; ++i) {
+        const double innov_cov = s.p_pp[i] + r[i];
+        // The reference solves with a Cholesky factor: two divisions by sqrt(S).
+        const double chol = std::sqrt(innov_cov);
+        const double k_p = (s.p_pp[i] / chol) / chol;
+        const double k_v = (s.p_vp[i] / chol) / chol;
+        const double innovation = z[i] - s.mean[i];
+        s.mean[i] = s.mean[i] + innovation * k_p;
+        s.mean[i + 4] = s.mean[i + 4] + innovation * k_v;
+        // P - K (S K^T), the association numpy's multi_dot picks for these shapes.
+        s.p_pp[i] = s.p_pp[i] - k_p * (innov_cov * k_p);
+        s.p_pv[i] = s.p_pv[i] - k_p * (innov_cov * k_v);
+        s.p_vp[i] = s.p_vp[i] - k_v * (innov_cov * k_p);
+        s.p_vv[i] = s.p_vv[i] - k_v * (innov_cov * k_v);
+    }
+}
+
+void KalmanFilter::full_covariance(const KalmanState& s, double out[64]) {
+    for (int i = 0; i < 64; ++i) out[i] = 0.0;
+    for (int i = 0; i < 4; ++i) {
+        out[i * 8 + i] = s.p_pp[i];
+        out[i * 8 + i + 4] = s.p_pv[i];
+        out[(i + 4) * 8 + i] = s.p_vp[i];
+        out[(i + 4) * 8 + i + 4] = s.p_vv[i];
+    }
+}
+
+}  // namespace bytetrack
