@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "bytetrack/association.hpp"
 #include "bytetrack/byte_tracker.hpp"
 #include "bytetrack/id_counter.hpp"
 #include "bytetrack/lapjv.hpp"
@@ -180,6 +181,69 @@ cost_limit=cost_limit) of lap >= 0.5 (the solver the ifzhang trackers use).
 
 Returns (x, y): x[i] is the column matched to row i or -1, y[j] the row matched
 to column j or -1. A pair is only matched if its cost is <= cost_limit.
+)doc");
+}
+
+// ---------------------------------------------------------------- association
+
+std::vector<Box> boxes_from(py::handle obj, const char* name) {
+    py::array raw = numeric_array(obj, name);
+    if (!(raw.ndim() == 2 && raw.shape(1) == 4) && raw.size() != 0)
+        throw py::value_error(std::string(name) + " must have shape (N, 4)");
+    DoubleArray a = DoubleArray::ensure(raw);
+    const std::size_t n = static_cast<std::size_t>(a.size() / 4);
+    std::vector<Box> boxes(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double* p = a.data() + 4 * i;
+        boxes[i] = Box{p[0], p[1], p[2], p[3]};
+    }
+    return boxes;
+}
+
+void bind_association(py::module_& m) {
+    m.def(
+        "match_boxes",
+        [](py::handle tracks_obj, py::handle dets_obj, py::handle scores_obj, double cost_limit, bool fuse,
+           const std::string& method) {
+            const std::vector<Box> tracks = boxes_from(tracks_obj, "tracks");
+            const std::vector<Box> dets = boxes_from(dets_obj, "dets");
+            DoubleArray scores = DoubleArray::ensure(numeric_array(scores_obj, "scores"));
+            if (static_cast<std::size_t>(scores.size()) != dets.size())
+                throw py::value_error("scores must have one value per detection");
+            if (!std::isfinite(cost_limit)) throw py::value_error("cost_limit must be finite");
+            SparseAssignment solver;
+            if (method == "dense") {
+                solver.set_mode(SparseAssignment::Mode::Dense);
+            } else if (method == "sparse") {
+                solver.set_mode(SparseAssignment::Mode::Sparse);
+            } else if (method != "auto") {
+                throw py::value_error("method must be 'auto', 'sparse' or 'dense'");
+            }
+            const int rows = static_cast<int>(tracks.size()), cols = static_cast<int>(dets.size());
+            std::vector<int> xs(rows), ys(cols);
+            if (!solver.solve(tracks.data(), rows, dets.data(), scores.data(), cols, cost_limit, fuse, xs.data(),
+                              ys.data()))
+                throw std::runtime_error("assignment failed");
+            py::array_t<std::int64_t> x(rows), y(cols);
+            for (int i = 0; i < rows; ++i) x.mutable_data()[i] = xs[i];
+            for (int j = 0; j < cols; ++j) y.mutable_data()[j] = ys[j];
+            const auto& st = solver.stats();
+            py::dict stats;
+            stats["dense"] = st.dense;
+            stats["sparse"] = st.sparse;
+            stats["fallback"] = st.fallback;
+            stats["components"] = st.components;
+            stats["lapjv_components"] = st.lapjv_components;
+            return py::make_tuple(x, y, stats);
+        },
+        py::arg("tracks"), py::arg("dets"), py::arg("scores"), py::arg("cost_limit"), py::arg("fuse") = false,
+        py::arg("method") = "auto",
+        R"doc(
+The tracker's assignment step on its own: matches track boxes to detection boxes
+(x1, y1, x2, y2) by IoU(+1 px) distance, fused with the scores if `fuse`, under
+`cost_limit`, as lapjv with cost-limit padding does on the dense matrix.
+method: "dense" (the dense lapjv), "sparse" (per overlap component, falling back
+to dense on ties), "auto" (what BYTETracker uses). Returns (x, y, stats).
 )doc");
 }
 
@@ -373,6 +437,7 @@ PYBIND11_MODULE(_core, m) {
     m.doc() = "bytetrack_cpp native core";
     bind_tracks(m);
     bind_lapjv(m);
+    bind_association(m);
     bind_id_counter(m);
     bind_byte_tracker(m);
     bind_scene_generator(m);

@@ -154,23 +154,19 @@ void BYTETracker::associate(const std::vector<int>& slots, const std::vector<Det
         for (int c = 0; c < cols; ++c) unmatched_cols_.push_back(c);
         return;
     }
-    cost_.resize(static_cast<std::size_t>(rows) * cols);
-    for (int r = 0; r < rows; ++r) {
-        const Box& tb = tracks_[slots[r]].box;
-        double* out = cost_.data() + static_cast<std::size_t>(r) * cols;
-        for (int c = 0; c < cols; ++c) {
-            double dist = 1.0 - iou_plus_one(tb, dets[c].box);
-            if (fuse) {
-                // Literal reference arithmetic: similarity recovered from the distance.
-                const double sim = 1.0 - dist;
-                dist = 1.0 - sim * dets[c].score;
-            }
-            out[c] = dist;
-        }
+    // Sparse, per-component lapjv: same answer as the dense solve (see association.hpp).
+    track_boxes_.resize(rows);
+    for (int r = 0; r < rows; ++r) track_boxes_[r] = tracks_[slots[r]].box;
+    det_boxes_.resize(cols);
+    det_scores_.resize(cols);
+    for (int c = 0; c < cols; ++c) {
+        det_boxes_[c] = dets[c].box;
+        det_scores_[c] = dets[c].score;
     }
     row_sol_.resize(rows);
     col_sol_.resize(cols);
-    if (!lapjv_.solve_limited(cost_.data(), rows, cols, thresh, row_sol_.data(), col_sol_.data()))
+    if (!assignment_.solve(track_boxes_.data(), rows, det_boxes_.data(), det_scores_.data(), cols, thresh, fuse,
+                           row_sol_.data(), col_sol_.data()))
         throw std::runtime_error("lapjv: assignment failed on a finite cost matrix");
     for (int r = 0; r < rows; ++r) {
         if (row_sol_[r] >= 0) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bytetrack/id_counter.hpp"
+#include "bytetrack/association.hpp"
 #include "bytetrack/lapjv.hpp"
 #include "bytetrack/strack.hpp"
 
@@ -131,6 +132,9 @@ private:
     std::vector<unsigned char> drop_tracked_, drop_lost_;
     std::vector<TrackOutput> output_;
     LapjvSolver lapjv_;
+    SparseAssignment assignment_;
+    std::vector<Box> track_boxes_, det_boxes_;
+    std::vector<double> det_scores_;
 };
 
 }  // namespace bytetrack

@@ -12,6 +12,9 @@ public:
     // i and y[j] the row of column j. Returns false (never aborts) if the costs are
     // not finite or the augmentation fails.
     bool solve_square(int n, const double* cost, int* x, int* y);
+    // Same, also returning the column duals v (n values); row duals follow from
+    // complementary slackness: u[i] = cost[i][x[i]] - v[x[i]].
+    bool solve_square(int n, const double* cost, int* x, int* y, double* v);
 
     // Rectangular problem with a cost limit, exactly as lap >= 0.5 pads it:
     // an (R+C) x (R+C) matrix with `cost` top-left, zeros bottom-right and

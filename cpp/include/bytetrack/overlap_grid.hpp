@@ -1,0 +1,64 @@
+// A uniform grid over boxes that finds, for a query box, every stored box that
+// may overlap it: the candidate pairs of the sparse association and of the
+// duplicate-track removal.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "bytetrack/box.hpp"
+
+namespace bytetrack {
+
+class OverlapGrid {
+public:
+    // Indexes `boxes[0..n)`. Candidates are a superset of the pairs whose
+    // iou_plus_one is > 0: boxes are widened by more than the 1-pixel
+    // convention before they are binned. Non-finite boxes must not be passed
+    // (callers check; see all_finite()).
+    void build(const Box* boxes, int n);
+
+    // Calls f(i) once for every stored box i whose widened extent meets the
+    // widened `query`. Visit order is unspecified (callers must not depend on it).
+    template <class F>
+    void for_each_candidate(const Box& query, F&& f) {
+        if (n_ == 0) return;
+        int cx0, cx1, cy0, cy1;
+        if (!cell_range(query, cx0, cx1, cy0, cy1)) return;
+        const Widened q = widen(query);
+        next_stamp();
+        for (int cy = cy0; cy <= cy1; ++cy) {
+            for (int cx = cx0; cx <= cx1; ++cx) {
+                const int cell = cy * gx_ + cx;
+                for (int k = start_[cell], e = start_[cell + 1]; k < e; ++k) {
+                    const int i = items_[k];
+                    if (seen_[i] == stamp_) continue;
+                    seen_[i] = stamp_;
+                    const Widened& b = widened_[i];
+                    if (b.x1 <= q.x2 && q.x1 <= b.x2 && b.y1 <= q.y2 && q.y1 <= b.y2) f(i);
+                }
+            }
+        }
+    }
+
+    static bool all_finite(const Box* boxes, int n);
+
+private:
+    struct Widened {
+        double x1, y1, x2, y2;
+    };
+    static Widened widen(const Box& b);
+    void next_stamp();
+    // Cells covered by the widened box, clipped to the grid; false if none.
+    bool cell_range(const Box& b, int& cx0, int& cx1, int& cy0, int& cy1) const;
+
+    int n_ = 0;
+    int gx_ = 1, gy_ = 1;
+    double ox_ = 0.0, oy_ = 0.0, inv_cw_ = 1.0, inv_ch_ = 1.0;
+    std::uint32_t stamp_ = 0;
+    std::vector<Widened> widened_;
+    std::vector<int> start_, items_, cell_lo_;
+    std::vector<std::uint32_t> seen_;
+};
+
+}  // namespace bytetrack
