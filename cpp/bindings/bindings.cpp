@@ -316,6 +316,31 @@ xyxy: (N, 4) boxes (x1, y1, x2, y2); scores: (N,); class_ids: optional (N,) inte
 N may be 0. Invalid input raises ValueError/TypeError and leaves the tracker unchanged.
 Returns a Tracks object with the confirmed tracks of this frame.
 )doc")
+        .def(
+            "_set_association",
+            [](BYTETracker& self, const std::string& method) {
+                if (method == "dense") {
+                    self.set_association_mode(SparseAssignment::Mode::Dense);
+                } else if (method == "sparse") {
+                    self.set_association_mode(SparseAssignment::Mode::Sparse);
+                } else if (method == "auto") {
+                    self.set_association_mode(SparseAssignment::Mode::Auto);
+                } else {
+                    throw py::value_error("method must be 'auto', 'sparse' or 'dense'");
+                }
+            },
+            py::arg("method"), "Testing/benchmark switch of the assignment path (results are identical).")
+        .def("_association_stats",
+             [](const BYTETracker& self) {
+                 const auto& st = self.association_stats();
+                 py::dict d;
+                 d["dense"] = st.dense;
+                 d["sparse"] = st.sparse;
+                 d["fallback"] = st.fallback;
+                 d["components"] = st.components;
+                 d["lapjv_components"] = st.lapjv_components;
+                 return d;
+             })
         .def("reset", &BYTETracker::reset, "Forget all tracks; frame counting (and an owned id counter) restart.")
         .def_property_readonly("frame_id", &BYTETracker::frame_id, "Number of update() calls since creation or reset.")
         .def_property_readonly("preset", [](const BYTETracker& t) { return std::string(preset_name(t.config().preset)); })

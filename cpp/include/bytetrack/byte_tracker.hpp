@@ -96,6 +96,11 @@ public:
     // tracked-list then lost-list order.
     void restore(std::int64_t frame_id, std::vector<STrack> tracked, std::vector<STrack> lost);
 
+    // Association path (default Auto); Dense reproduces the plain dense lapjv
+    // and exists for tests and benchmarks: the results are identical.
+    void set_association_mode(SparseAssignment::Mode mode) { assignment_.set_mode(mode); }
+    const SparseAssignment::Stats& association_stats() const { return assignment_.stats(); }
+
     // Validation shared with other entry points; throws std::invalid_argument.
     static void validate_detections(const double* xyxy, const double* scores, std::size_t n);
 
