@@ -344,18 +344,37 @@ void BYTETracker::remove_duplicates() {
     const std::size_t nt = next_tracked_.size(), nl = next_lost_.size();
     drop_tracked_.assign(nt, 0);
     drop_lost_.assign(nl, 0);
-    for (std::size_t p = 0; p < nt; ++p) {
+    // Each pair decides on its own, so any enumeration of the overlapping pairs
+    // gives the same flags: large lists go through the overlap grid.
+    auto check = [this](std::size_t p, std::size_t q) {
         const STrack& a = tracks_[next_tracked_[p]];
-        for (std::size_t q = 0; q < nl; ++q) {
-            const STrack& b = tracks_[next_lost_[q]];
-            if (1.0 - iou_plus_one(a.box, b.box) < sem_.duplicate_thresh) {
-                // The older track wins; on a tie the tracked one goes.
-                if (a.frame_id - a.start_frame > b.frame_id - b.start_frame) {
-                    drop_lost_[q] = 1;
-                } else {
-                    drop_tracked_[p] = 1;
-                }
+        const STrack& b = tracks_[next_lost_[q]];
+        if (1.0 - iou_plus_one(a.box, b.box) < sem_.duplicate_thresh) {
+            // The older track wins; on a tie the tracked one goes.
+            if (a.frame_id - a.start_frame > b.frame_id - b.start_frame) {
+                drop_lost_[q] = 1;
+            } else {
+                drop_tracked_[p] = 1;
             }
+        }
+    };
+    if (nt * nl <= 64) {
+        for (std::size_t p = 0; p < nt; ++p)
+            for (std::size_t q = 0; q < nl; ++q) check(p, q);
+    } else {
+        lost_boxes_.resize(nl);
+        for (std::size_t q = 0; q < nl; ++q) lost_boxes_[q] = tracks_[next_lost_[q]].box;
+        bool finite = OverlapGrid::all_finite(lost_boxes_.data(), static_cast<int>(nl));
+        for (std::size_t p = 0; p < nt && finite; ++p)
+            finite = OverlapGrid::all_finite(&tracks_[next_tracked_[p]].box, 1);
+        if (finite) {
+            dup_grid_.build(lost_boxes_.data(), static_cast<int>(nl));
+            for (std::size_t p = 0; p < nt; ++p)
+                dup_grid_.for_each_candidate(tracks_[next_tracked_[p]].box,
+                                             [&](int q) { check(p, static_cast<std::size_t>(q)); });
+        } else {
+            for (std::size_t p = 0; p < nt; ++p)
+                for (std::size_t q = 0; q < nl; ++q) check(p, q);
         }
     }
     std::size_t w = 0;

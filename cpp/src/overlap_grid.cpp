@@ -5,18 +5,6 @@
 
 namespace bytetrack {
 
-namespace {
-// Widening per side: two boxes overlap under the +1 pixel convention when their
-// gap is below 1 pixel, so 0.5 per side would do; 0.75 plus a relative term
-// keeps the test a strict superset despite rounding at any coordinate size.
-inline double pad(double a, double b) { return 0.75 + 1e-9 * (std::fabs(a) + std::fabs(b)); }
-}  // namespace
-
-OverlapGrid::Widened OverlapGrid::widen(const Box& b) {
-    const double px = pad(b.x1, b.x2), py = pad(b.y1, b.y2);
-    return Widened{b.x1 - px, b.y1 - py, b.x2 + px, b.y2 + py};
-}
-
 bool OverlapGrid::all_finite(const Box* boxes, int n) {
     for (int i = 0; i < n; ++i) {
         const Box& b = boxes[i];
@@ -33,15 +21,24 @@ void OverlapGrid::next_stamp() {
     }
 }
 
-bool OverlapGrid::cell_range(const Box& b, int& cx0, int& cx1, int& cy0, int& cy1) const {
-    const Widened w = widen(b);
-    const double fx0 = std::floor((w.x1 - ox_) * inv_cw_), fx1 = std::floor((w.x2 - ox_) * inv_cw_);
-    const double fy0 = std::floor((w.y1 - oy_) * inv_ch_), fy1 = std::floor((w.y2 - oy_) * inv_ch_);
-    if (!(fx1 >= 0.0) || !(fy1 >= 0.0) || !(fx0 < gx_) || !(fy0 < gy_)) return false;
-    cx0 = fx0 < 0.0 ? 0 : static_cast<int>(fx0);
-    cy0 = fy0 < 0.0 ? 0 : static_cast<int>(fy0);
-    cx1 = fx1 >= gx_ ? gx_ - 1 : static_cast<int>(fx1);
-    cy1 = fy1 >= gy_ ? gy_ - 1 : static_cast<int>(fy1);
+namespace {
+// Cell of coordinate t (already scaled to cell units): truncation is floor for
+// t >= 0; out-of-grid values clamp (the callers reject boxes wholly outside).
+inline int cell_of(double t, int cells) {
+    if (!(t >= 0.0)) return 0;
+    if (t >= cells) return cells - 1;
+    return static_cast<int>(t);
+}
+}  // namespace
+
+bool OverlapGrid::cell_range(const Widened& w, int& cx0, int& cx1, int& cy0, int& cy1) const {
+    const double tx0 = (w.x1 - ox_) * inv_cw_, tx1 = (w.x2 - ox_) * inv_cw_;
+    const double ty0 = (w.y1 - oy_) * inv_ch_, ty1 = (w.y2 - oy_) * inv_ch_;
+    if (!(tx1 >= 0.0) || !(ty1 >= 0.0) || !(tx0 < gx_) || !(ty0 < gy_)) return false;
+    cx0 = cell_of(tx0, gx_);
+    cx1 = cell_of(tx1, gx_);
+    cy0 = cell_of(ty0, gy_);
+    cy1 = cell_of(ty1, gy_);
     return true;
 }
 
@@ -82,7 +79,7 @@ void OverlapGrid::build(const Box* boxes, int n) {
     start_.assign(static_cast<std::size_t>(cells) + 1, 0);
     for (int i = 0; i < n; ++i) {
         int cx0, cx1, cy0, cy1;
-        if (!cell_range(boxes[i], cx0, cx1, cy0, cy1)) continue;
+        if (!cell_range(widened_[i], cx0, cx1, cy0, cy1)) continue;
         for (int cy = cy0; cy <= cy1; ++cy)
             for (int cx = cx0; cx <= cx1; ++cx) ++start_[cy * gx_ + cx + 1];
     }
@@ -91,7 +88,7 @@ void OverlapGrid::build(const Box* boxes, int n) {
     cell_lo_.assign(start_.begin(), start_.end() - 1);
     for (int i = 0; i < n; ++i) {
         int cx0, cx1, cy0, cy1;
-        if (!cell_range(boxes[i], cx0, cx1, cy0, cy1)) continue;
+        if (!cell_range(widened_[i], cx0, cx1, cy0, cy1)) continue;
         for (int cy = cy0; cy <= cy1; ++cy)
             for (int cx = cx0; cx <= cx1; ++cx) items_[cell_lo_[cy * gx_ + cx]++] = i;
     }

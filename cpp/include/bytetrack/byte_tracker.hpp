@@ -140,6 +140,8 @@ private:
     SparseAssignment assignment_;
     std::vector<Box> track_boxes_, det_boxes_;
     std::vector<double> det_scores_;
+    std::vector<Box> lost_boxes_;
+    OverlapGrid dup_grid_;
 };
 
 }  // namespace bytetrack

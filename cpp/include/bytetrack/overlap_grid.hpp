@@ -3,6 +3,7 @@
 // duplicate-track removal.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -24,8 +25,8 @@ public:
     void for_each_candidate(const Box& query, F&& f) {
         if (n_ == 0) return;
         int cx0, cx1, cy0, cy1;
-        if (!cell_range(query, cx0, cx1, cy0, cy1)) return;
         const Widened q = widen(query);
+        if (!cell_range(q, cx0, cx1, cy0, cy1)) return;
         next_stamp();
         for (int cy = cy0; cy <= cy1; ++cy) {
             for (int cx = cx0; cx <= cx1; ++cx) {
@@ -47,10 +48,17 @@ private:
     struct Widened {
         double x1, y1, x2, y2;
     };
-    static Widened widen(const Box& b);
+    // Two boxes overlap under the +1 pixel convention when their gap is below 1
+    // pixel, so 0.5 per side would do; 0.75 plus a relative term keeps the test
+    // a strict superset despite rounding at any coordinate size.
+    static Widened widen(const Box& b) {
+        const double px = 0.75 + 1e-9 * (std::fabs(b.x1) + std::fabs(b.x2));
+        const double py = 0.75 + 1e-9 * (std::fabs(b.y1) + std::fabs(b.y2));
+        return Widened{b.x1 - px, b.y1 - py, b.x2 + px, b.y2 + py};
+    }
     void next_stamp();
     // Cells covered by the widened box, clipped to the grid; false if none.
-    bool cell_range(const Box& b, int& cx0, int& cx1, int& cy0, int& cy1) const;
+    bool cell_range(const Widened& w, int& cx0, int& cx1, int& cy0, int& cy1) const;
 
     int n_ = 0;
     int gx_ = 1, gy_ = 1;
