@@ -8,7 +8,9 @@ namespace bytetrack {
 namespace {
 // Below this many cells the dense solve is cheaper than building the grid
 // (measured with callgrind on the benchmark scenes).
-constexpr long long kDenseCells = 64;
+constexpr long long kDenseCells = 16;
+// Below this many pairs, testing every pair is cheaper than building the grid.
+constexpr long long kAllPairsCells = 256;
 }  // namespace
 
 bool SparseAssignment::solve(const Box* tracks, int rows, const Box* dets, const double* scores, int cols,
@@ -58,20 +60,24 @@ bool SparseAssignment::solve_sparse(const Box* tracks, int rows, const Box* dets
 
     // Edges: the pairs that could be matched.
     total_rows_ = rows;
-    grid_.build(dets, cols);
     edge_row_.clear();
     edge_col_.clear();
     edge_cost_.clear();
     const double edge_limit = limit + kTieMargin;
-    for (int r = 0; r < rows; ++r) {
-        grid_.for_each_candidate(tracks[r], [&](int c) {
-            const double cost = association_cost(tracks[r], dets[c], scores[c], fuse);
-            if (cost <= edge_limit) {
-                edge_row_.push_back(r);
-                edge_col_.push_back(c);
-                edge_cost_.push_back(cost);
-            }
-        });
+    auto consider = [&](int r, int c) {
+        const double cost = association_cost(tracks[r], dets[c], scores[c], fuse);
+        if (cost <= edge_limit) {
+            edge_row_.push_back(r);
+            edge_col_.push_back(c);
+            edge_cost_.push_back(cost);
+        }
+    };
+    if (static_cast<long long>(rows) * cols <= kAllPairsCells) {
+        for (int r = 0; r < rows; ++r)
+            for (int c = 0; c < cols; ++c) consider(r, c);
+    } else {
+        grid_.build(dets, cols);
+        for (int r = 0; r < rows; ++r) grid_.for_each_candidate(tracks[r], [&](int c) { consider(r, c); });
     }
     const int n_edges = static_cast<int>(edge_row_.size());
     if (n_edges == 0) return true;
