@@ -88,41 +88,134 @@ DetectionsIn convert_detections(py::handle xyxy_obj, py::handle scores_obj, py::
     return in;
 }
 
+// Zero-copy fast path for the common call: NumPy float64/float32 boxes (N, 4)
+// and scores (N,), any strides. float64 C-contiguous input is used in place;
+// anything else is widened into `buffer` (a plain loop, no NumPy call). Returns
+// false (caller takes the general path) for other input.
+struct FastDetections {
+    const double* xyxy = nullptr;
+    const double* scores = nullptr;
+    const std::int64_t* class_ids = nullptr;
+    std::size_t n = 0;
+};
+
+template <class T>
+void widen_strided(const char* data, py::ssize_t rows, py::ssize_t cols, const py::ssize_t* strides, double* out) {
+    for (py::ssize_t i = 0; i < rows; ++i)
+        for (py::ssize_t k = 0; k < cols; ++k)
+            out[i * cols + k] = static_cast<double>(*reinterpret_cast<const T*>(data + i * strides[0] +
+                                                                                 (cols > 1 ? k * strides[1] : 0)));
+}
+
+// 0: not usable, 1: float32, 2: float64 (native byte order, aligned).
+int float_kind(const py::detail::PyArray_Proxy* a) {
+    const auto* d = py::detail::array_descriptor_proxy(a->descr);
+    if (d->byteorder == '>') return 0;  // big-endian (this is a little-endian build)
+    constexpr int kAligned = 0x0100;    // NPY_ARRAY_ALIGNED
+    if (!(a->flags & kAligned)) return 0;
+    if (d->type_num == py::detail::npy_api::NPY_DOUBLE_) return 2;
+    if (d->type_num == py::detail::npy_api::NPY_FLOAT_) return 1;
+    return 0;
+}
+
+bool fast_detections(py::handle xyxy, py::handle scores, py::handle class_ids, double* stack, std::size_t stack_size,
+                     std::vector<double>& heap, FastDetections& out) {
+    if (!py::isinstance<py::array>(xyxy) || !py::isinstance<py::array>(scores)) return false;
+    const auto* b = py::detail::array_proxy(xyxy.ptr());
+    const auto* s = py::detail::array_proxy(scores.ptr());
+    if (b->nd != 2 || b->dimensions[1] != 4 || s->nd != 1 || s->dimensions[0] != b->dimensions[0]) return false;
+    const int kb = float_kind(b), ks = float_kind(s);
+    if (kb == 0 || ks == 0) return false;
+    const py::ssize_t n = b->dimensions[0];
+    out.n = static_cast<std::size_t>(n);
+    const bool b_direct = kb == 2 && (n <= 1 || b->strides[0] == 32) && b->strides[1] == 8;
+    const bool s_direct = ks == 2 && (n <= 1 || s->strides[0] == 8);
+    if (!class_ids.is_none()) {
+        if (!py::isinstance<py::array>(class_ids)) return false;
+        const auto* c = py::detail::array_proxy(class_ids.ptr());
+        const auto* d = py::detail::array_descriptor_proxy(c->descr);
+        constexpr int kAligned = 0x0100;  // NPY_ARRAY_ALIGNED
+        if (c->nd != 1 || c->dimensions[0] != n || d->byteorder == '>' || !(c->flags & kAligned) ||
+            d->type_num != py::detail::npy_format_descriptor<std::int64_t>::value || (n > 1 && c->strides[0] != 8))
+            return false;
+        out.class_ids = reinterpret_cast<const std::int64_t*>(c->data);
+    }
+    const std::size_t need = static_cast<std::size_t>((b_direct ? 0 : 4 * n) + (s_direct ? 0 : n));
+    double* next = stack;
+    if (need > stack_size) {
+        heap.resize(need);
+        next = heap.data();
+    }
+    if (b_direct) {
+        out.xyxy = reinterpret_cast<const double*>(b->data);
+    } else {
+        if (kb == 2) widen_strided<double>(b->data, n, 4, b->strides, next);
+        else widen_strided<float>(b->data, n, 4, b->strides, next);
+        out.xyxy = next;
+        next += 4 * n;
+    }
+    if (s_direct) {
+        out.scores = reinterpret_cast<const double*>(s->data);
+    } else {
+        if (ks == 2) widen_strided<double>(s->data, n, 1, s->strides, next);
+        else widen_strided<float>(s->data, n, 1, s->strides, next);
+        out.scores = next;
+    }
+    return true;
+}
+
 // ---------------------------------------------------------------- results
 
-// Tracks of one frame as NumPy arrays (the Python-facing result object).
+// Tracks of one frame (the Python-facing result object). update() only copies
+// the rows; each NumPy column is built on its first access (one allocation,
+// straight through the NumPy C API) and kept: building five arrays eagerly was
+// most of a small update's Python cost.
 struct Tracks {
-    py::array_t<std::int64_t> track_id;
-    py::array_t<double> xyxy;
-    py::array_t<double> score;
-    py::array_t<std::int64_t> class_id;
-    py::array_t<std::int64_t> det_index;
+    std::vector<TrackOutput> rows;
+    py::object columns[5];  // track_id, xyxy, score, class_id, det_index
 
     static Tracks from(const std::vector<TrackOutput>& out) {
-        const py::ssize_t m = static_cast<py::ssize_t>(out.size());
         Tracks t;
-        t.track_id = py::array_t<std::int64_t>(m);
-        t.xyxy = py::array_t<double>({m, static_cast<py::ssize_t>(4)});
-        t.score = py::array_t<double>(m);
-        t.class_id = py::array_t<std::int64_t>(m);
-        t.det_index = py::array_t<std::int64_t>(m);
-        std::int64_t* ids = t.track_id.mutable_data();
-        double* boxes = t.xyxy.mutable_data();
-        double* scores = t.score.mutable_data();
-        std::int64_t* classes = t.class_id.mutable_data();
-        std::int64_t* rows = t.det_index.mutable_data();
-        for (py::ssize_t i = 0; i < m; ++i) {
-            const TrackOutput& o = out[static_cast<std::size_t>(i)];
-            ids[i] = o.track_id;
-            boxes[4 * i + 0] = o.box.x1;
-            boxes[4 * i + 1] = o.box.y1;
-            boxes[4 * i + 2] = o.box.x2;
-            boxes[4 * i + 3] = o.box.y2;
-            scores[i] = o.score;
-            classes[i] = o.class_id;
-            rows[i] = o.det_index;
-        }
+        t.rows = out;
         return t;
+    }
+
+    py::object column(int k) {
+        if (!columns[k]) columns[k] = build(k);
+        return columns[k];
+    }
+
+    py::object build(int k) const {
+        const py::ssize_t m = static_cast<py::ssize_t>(rows.size());
+        const int nd = k == 1 ? 2 : 1;
+        const int typenum = (k == 1 || k == 2) ? py::detail::npy_api::NPY_DOUBLE_
+                                               : py::detail::npy_format_descriptor<std::int64_t>::value;
+        auto& api = py::detail::npy_api::get();
+        py::ssize_t dims[2] = {m, 4};
+        PyObject* descr = api.PyArray_DescrFromType_(typenum);  // new reference, stolen below
+        if (!descr) throw py::error_already_set();
+        auto arr = py::reinterpret_steal<py::object>(
+            api.PyArray_NewFromDescr_(api.PyArray_Type_, descr, nd, dims, nullptr, nullptr, 0, nullptr));
+        if (!arr) throw py::error_already_set();
+        void* data = py::detail::array_proxy(arr.ptr())->data;
+        auto* i64 = static_cast<std::int64_t*>(data);
+        auto* f64 = static_cast<double*>(data);
+        for (py::ssize_t i = 0; i < m; ++i) {
+            const TrackOutput& o = rows[static_cast<std::size_t>(i)];
+            switch (k) {
+                case 0: i64[i] = o.track_id; break;
+                case 1:
+                    f64[4 * i + 0] = o.box.x1;
+                    f64[4 * i + 1] = o.box.y1;
+                    f64[4 * i + 2] = o.box.x2;
+                    f64[4 * i + 3] = o.box.y2;
+                    break;
+                case 2: f64[i] = o.score; break;
+                case 3: i64[i] = o.class_id; break;
+                default: i64[i] = o.det_index; break;
+            }
+        }
+        return arr;
     }
 };
 
@@ -137,15 +230,15 @@ Attributes are NumPy arrays of equal length M:
     class_id  (M,)   int64   class of that detection (-1 when no classes were given)
     det_index (M,)   int64   row of that detection in this frame's input
 )doc")
-        .def_readonly("track_id", &Tracks::track_id)
-        .def_readonly("xyxy", &Tracks::xyxy)
-        .def_readonly("score", &Tracks::score)
-        .def_readonly("class_id", &Tracks::class_id)
-        .def_readonly("det_index", &Tracks::det_index)
-        .def("__len__", [](const Tracks& t) { return t.track_id.size(); })
-        .def("__repr__", [](const Tracks& t) {
+        .def_property_readonly("track_id", [](Tracks& t) { return t.column(0); })
+        .def_property_readonly("xyxy", [](Tracks& t) { return t.column(1); })
+        .def_property_readonly("score", [](Tracks& t) { return t.column(2); })
+        .def_property_readonly("class_id", [](Tracks& t) { return t.column(3); })
+        .def_property_readonly("det_index", [](Tracks& t) { return t.column(4); })
+        .def("__len__", [](const Tracks& t) { return t.rows.size(); })
+        .def("__repr__", [](Tracks& t) {
             std::ostringstream s;
-            s << "Tracks(n=" << t.track_id.size() << ", track_id=" << std::string(py::repr(t.track_id)) << ")";
+            s << "Tracks(n=" << t.rows.size() << ", track_id=" << std::string(py::repr(t.column(0))) << ")";
             return s.str();
         });
 }
@@ -304,6 +397,14 @@ id_counter : IdCounter, optional
         .def(
             "update",
             [](BYTETracker& self, py::handle xyxy, py::handle scores, py::handle class_ids) {
+                {
+                    // Converted input goes to the stack when small, else to the heap.
+                    double stack[320];
+                    std::vector<double> heap;
+                    FastDetections fast;
+                    if (fast_detections(xyxy, scores, class_ids, stack, 320, heap, fast))
+                        return Tracks::from(self.update(fast.xyxy, fast.scores, fast.class_ids, fast.n));
+                }
                 DetectionsIn in = convert_detections(xyxy, scores, class_ids);
                 const auto& out = self.update(in.xyxy.data(), in.scores.data(), in.class_ptr(), in.n);
                 return Tracks::from(out);

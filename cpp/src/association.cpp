@@ -8,7 +8,7 @@ namespace bytetrack {
 namespace {
 // Below this many cells the dense solve is cheaper than building the grid
 // (measured with callgrind on the benchmark scenes).
-constexpr long long kDenseCells = 16;
+constexpr long long kDenseCells = 0;
 // Below this many pairs, testing every pair is cheaper than building the grid.
 constexpr long long kAllPairsCells = 256;
 }  // namespace
@@ -82,6 +82,26 @@ bool SparseAssignment::solve_sparse(const Box* tracks, int rows, const Box* dets
     const int n_edges = static_cast<int>(edge_row_.size());
     if (n_edges == 0) return true;
 
+    // Common case first: no row and no column with two edges. Then every edge
+    // is a 1 x 1 component (a star of one edge, step 3).
+    const double must_beat = limit - kTieMargin;
+    bool singletons = true;
+    col_mark_.assign(cols, 0);
+    for (int e = 0; e < n_edges && singletons; ++e) {
+        // Edges come in ascending row order.
+        if ((e > 0 && edge_row_[e] == edge_row_[e - 1]) || col_mark_[edge_col_[e]]) singletons = false;
+        col_mark_[edge_col_[e]] = 1;
+    }
+    if (singletons) {
+        stats_.components += n_edges;
+        for (int e = 0; e < n_edges; ++e) {
+            if (!(edge_cost_[e] < must_beat)) return false;
+            row_sol[edge_row_[e]] = edge_col_[e];
+            col_sol[edge_col_[e]] = edge_row_[e];
+        }
+        return true;
+    }
+
     // Step 2: connected components (rows are vertices 0..R-1, columns R..R+C-1).
     const int nv = rows + cols;
     parent_.resize(nv);
@@ -135,7 +155,6 @@ bool SparseAssignment::solve_sparse(const Box* tracks, int rows, const Box* dets
     }
 
     // Step 3: solve each component.
-    const double must_beat = limit - kTieMargin;
     for (int k = 0; k < n_comp; ++k) {
         const int nr = comp_rows_start_[k + 1] - comp_rows_start_[k];
         const int nc = comp_cols_start_[k + 1] - comp_cols_start_[k];
