@@ -6,10 +6,11 @@
 namespace bytetrack {
 
 bool OverlapGrid::all_finite(const Box* boxes, int n) {
+    // v - v is 0 for finite v and NaN for inf/NaN; one comparison per box.
     for (int i = 0; i < n; ++i) {
         const Box& b = boxes[i];
-        if (!std::isfinite(b.x1) || !std::isfinite(b.y1) || !std::isfinite(b.x2) || !std::isfinite(b.y2))
-            return false;
+        const double z = ((b.x1 - b.x1) + (b.y1 - b.y1)) + ((b.x2 - b.x2) + (b.y2 - b.y2));
+        if (!(z == 0.0)) return false;
     }
     return true;
 }
@@ -19,27 +20,6 @@ void OverlapGrid::next_stamp() {
         std::fill(seen_.begin(), seen_.end(), 0u);
         stamp_ = 1;
     }
-}
-
-namespace {
-// Cell of coordinate t (already scaled to cell units): truncation is floor for
-// t >= 0; out-of-grid values clamp (the callers reject boxes wholly outside).
-inline int cell_of(double t, int cells) {
-    if (!(t >= 0.0)) return 0;
-    if (t >= cells) return cells - 1;
-    return static_cast<int>(t);
-}
-}  // namespace
-
-bool OverlapGrid::cell_range(const Widened& w, int& cx0, int& cx1, int& cy0, int& cy1) const {
-    const double tx0 = (w.x1 - ox_) * inv_cw_, tx1 = (w.x2 - ox_) * inv_cw_;
-    const double ty0 = (w.y1 - oy_) * inv_ch_, ty1 = (w.y2 - oy_) * inv_ch_;
-    if (!(tx1 >= 0.0) || !(ty1 >= 0.0) || !(tx0 < gx_) || !(ty0 < gy_)) return false;
-    cx0 = cell_of(tx0, gx_);
-    cx1 = cell_of(tx1, gx_);
-    cy0 = cell_of(ty0, gy_);
-    cy1 = cell_of(ty1, gy_);
-    return true;
 }
 
 void OverlapGrid::build(const Box* boxes, int n) {
@@ -77,20 +57,21 @@ void OverlapGrid::build(const Box* boxes, int n) {
     inv_ch_ = ext_h > 0.0 ? gy / ext_h : 0.0;
     const int cells = gx_ * gy_;
     start_.assign(static_cast<std::size_t>(cells) + 1, 0);
+    ranges_.resize(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) {
-        int cx0, cx1, cy0, cy1;
-        if (!cell_range(widened_[i], cx0, cx1, cy0, cy1)) continue;
-        for (int cy = cy0; cy <= cy1; ++cy)
-            for (int cx = cx0; cx <= cx1; ++cx) ++start_[cy * gx_ + cx + 1];
+        CellRange& c = ranges_[i];
+        // Stored boxes lie inside the grid's extent, so the range is never empty.
+        cell_range(widened_[i], c.x0, c.x1, c.y0, c.y1);
+        for (int cy = c.y0; cy <= c.y1; ++cy)
+            for (int cx = c.x0; cx <= c.x1; ++cx) ++start_[cy * gx_ + cx + 1];
     }
     for (int c = 0; c < cells; ++c) start_[c + 1] += start_[c];
     items_.resize(static_cast<std::size_t>(start_[cells]));
     cell_lo_.assign(start_.begin(), start_.end() - 1);
     for (int i = 0; i < n; ++i) {
-        int cx0, cx1, cy0, cy1;
-        if (!cell_range(widened_[i], cx0, cx1, cy0, cy1)) continue;
-        for (int cy = cy0; cy <= cy1; ++cy)
-            for (int cx = cx0; cx <= cx1; ++cx) items_[cell_lo_[cy * gx_ + cx]++] = i;
+        const CellRange& c = ranges_[i];
+        for (int cy = c.y0; cy <= c.y1; ++cy)
+            for (int cx = c.x0; cx <= c.x1; ++cx) items_[cell_lo_[cy * gx_ + cx]++] = i;
     }
 }
 

@@ -58,13 +58,33 @@ private:
     }
     void next_stamp();
     // Cells covered by the widened box, clipped to the grid; false if none.
-    bool cell_range(const Widened& w, int& cx0, int& cx1, int& cy0, int& cy1) const;
+    bool cell_range(const Widened& w, int& cx0, int& cx1, int& cy0, int& cy1) const {
+        const double tx0 = (w.x1 - ox_) * inv_cw_, tx1 = (w.x2 - ox_) * inv_cw_;
+        const double ty0 = (w.y1 - oy_) * inv_ch_, ty1 = (w.y2 - oy_) * inv_ch_;
+        if (!(tx1 >= 0.0) || !(ty1 >= 0.0) || !(tx0 < gx_) || !(ty0 < gy_)) return false;
+        cx0 = cell_of(tx0, gx_);
+        cx1 = cell_of(tx1, gx_);
+        cy0 = cell_of(ty0, gy_);
+        cy1 = cell_of(ty1, gy_);
+        return true;
+    }
+    // Cell of coordinate t (in cell units): truncation is floor for t >= 0;
+    // values outside the grid clamp to its border cells.
+    static int cell_of(double t, int cells) {
+        if (!(t >= 0.0)) return 0;
+        if (t >= cells) return cells - 1;
+        return static_cast<int>(t);
+    }
+    struct CellRange {
+        int x0, x1, y0, y1;
+    };
 
     int n_ = 0;
     int gx_ = 1, gy_ = 1;
     double ox_ = 0.0, oy_ = 0.0, inv_cw_ = 1.0, inv_ch_ = 1.0;
     std::uint32_t stamp_ = 0;
     std::vector<Widened> widened_;
+    std::vector<CellRange> ranges_;
     std::vector<int> start_, items_, cell_lo_;
     std::vector<std::uint32_t> seen_;
 };
