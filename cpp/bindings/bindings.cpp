@@ -306,6 +306,11 @@ void bind_association(py::module_& m) {
             if (static_cast<std::size_t>(scores.size()) != dets.size())
                 throw py::value_error("scores must have one value per detection");
             if (!std::isfinite(cost_limit)) throw py::value_error("cost_limit must be finite");
+            if (!OverlapGrid::all_finite(dets.data(), static_cast<int>(dets.size())))
+                throw py::value_error("dets contains NaN or inf");
+            for (py::ssize_t k = 0; k < scores.size(); ++k) {
+                if (!std::isfinite(scores.data()[k])) throw py::value_error("scores contains NaN or inf");
+            }
             SparseAssignment solver;
             if (method == "dense") {
                 solver.set_mode(SparseAssignment::Mode::Dense);

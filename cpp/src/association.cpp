@@ -6,9 +6,6 @@
 namespace bytetrack {
 
 namespace {
-// Below this many cells the dense solve is cheaper than building the grid
-// (measured with callgrind on the benchmark scenes).
-constexpr long long kDenseCells = 0;
 // Below this many pairs, testing every pair is cheaper than building the grid.
 constexpr long long kAllPairsCells = 256;
 }  // namespace
@@ -18,8 +15,7 @@ bool SparseAssignment::solve(const Box* tracks, int rows, const Box* dets, const
     for (int r = 0; r < rows; ++r) row_sol[r] = -1;
     for (int c = 0; c < cols; ++c) col_sol[c] = -1;
     if (rows <= 0 || cols <= 0) return rows >= 0 && cols >= 0;
-    const bool small = static_cast<long long>(rows) * cols <= kDenseCells;
-    if (mode_ == Mode::Dense || (mode_ == Mode::Auto && small)) {
+    if (mode_ == Mode::Dense) {
         ++stats_.dense;
         return solve_dense(tracks, rows, dets, scores, cols, limit, fuse, row_sol, col_sol);
     }
@@ -53,10 +49,9 @@ bool SparseAssignment::solve_sparse(const Box* tracks, int rows, const Box* dets
                                     double limit, bool fuse, int* row_sol, int* col_sol) {
     // Step 1 of the proof: non-overlapping pairs (cost 1.0) must be non-edges.
     if (!(limit + kTieMargin < 1.0)) return false;
-    if (!OverlapGrid::all_finite(tracks, rows) || !OverlapGrid::all_finite(dets, cols)) return false;
-    for (int c = 0; c < cols; ++c) {
-        if (!std::isfinite(scores[c])) return false;
-    }
+    // Detections are validated finite by the tracker; a non-finite track box
+    // (never seen, but not excluded) would make the dense costs NaN.
+    if (!OverlapGrid::all_finite(tracks, rows)) return false;
 
     // Edges: the pairs that could be matched.
     total_rows_ = rows;

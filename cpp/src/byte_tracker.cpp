@@ -358,20 +358,19 @@ void BYTETracker::remove_duplicates() {
             }
         }
     };
-    if (nt * nl <= 64) {
+    if (nt * nl <= 256) {
         for (std::size_t p = 0; p < nt; ++p)
             for (std::size_t q = 0; q < nl; ++q) check(p, q);
     } else {
         lost_boxes_.resize(nl);
         for (std::size_t q = 0; q < nl; ++q) lost_boxes_[q] = tracks_[next_lost_[q]].box;
-        bool finite = OverlapGrid::all_finite(lost_boxes_.data(), static_cast<int>(nl));
-        for (std::size_t p = 0; p < nt && finite; ++p)
-            finite = OverlapGrid::all_finite(&tracks_[next_tracked_[p]].box, 1);
-        if (finite) {
+        track_boxes_.resize(nt);
+        for (std::size_t p = 0; p < nt; ++p) track_boxes_[p] = tracks_[next_tracked_[p]].box;
+        if (OverlapGrid::all_finite(lost_boxes_.data(), static_cast<int>(nl)) &&
+            OverlapGrid::all_finite(track_boxes_.data(), static_cast<int>(nt))) {
             dup_grid_.build(lost_boxes_.data(), static_cast<int>(nl));
             for (std::size_t p = 0; p < nt; ++p)
-                dup_grid_.for_each_candidate(tracks_[next_tracked_[p]].box,
-                                             [&](int q) { check(p, static_cast<std::size_t>(q)); });
+                dup_grid_.for_each_candidate(track_boxes_[p], [&](int q) { check(p, static_cast<std::size_t>(q)); });
         } else {
             for (std::size_t p = 0; p < nt; ++p)
                 for (std::size_t q = 0; q < nl; ++q) check(p, q);

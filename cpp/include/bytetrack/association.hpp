@@ -82,11 +82,14 @@ public:
     // Fills row_sol (R values: matched column or -1) and col_sol (C values) with
     // exactly what LapjvSolver::solve_limited returns for the dense matrix of
     // association_cost. Returns false where that would (lapjv failure).
+    // Detection boxes and scores must be finite (the tracker validates them).
     bool solve(const Box* tracks, int rows, const Box* dets, const double* scores, int cols, double limit,
                bool fuse, int* row_sol, int* col_sol);
 
-    // Auto: dense below a size where it is cheaper, sparse above. Dense/Sparse
-    // force one path (Sparse still falls back where the proof does not apply).
+    // Auto/Sparse: per component (callgrind: cheaper than the dense solve at
+    // every size, even 1 x 1, thanks to the all-pairs path for small problems),
+    // falling back to dense where the proof does not apply. Dense: always the
+    // dense solve (for tests and benchmarks).
     void set_mode(Mode mode) { mode_ = mode; }
 
     struct Stats {
