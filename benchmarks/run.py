@@ -91,8 +91,9 @@ def load_mot(data: Path, seq: str):
 
 
 # ----------------------------------------------------------------- libraries
-# Each adapter: make() -> tracker; prepare(frames) -> per-frame arguments in the
-# library's own input format; call(tracker, arg) -> one update.
+# Each adapter: make() -> tracker; prepare(frames) -> per-frame argument tuples
+# in the library's own input format; method(tracker) -> the bound update method.
+# The timed region is exactly `update(*args)`.
 
 
 class Adapter:
@@ -119,8 +120,8 @@ class Ours(Adapter):
     def prepare(self, frames):
         return [(np.ascontiguousarray(x, np.float64), np.ascontiguousarray(s, np.float64)) for x, s, _ in frames]
 
-    def call(self, tracker, arg):
-        return tracker.update(arg[0], arg[1])
+    def method(self, tracker):
+        return tracker.update
 
 
 class Trackforge(Adapter):
@@ -137,12 +138,12 @@ class Trackforge(Adapter):
     def prepare(self, frames):
         # Its API takes a list of ([x, y, w, h], score, class_id).
         return [
-            [([b[0], b[1], b[2] - b[0], b[3] - b[1]], sc, int(c)) for b, sc, c in zip(x.tolist(), s.tolist(), cl)]
+            ([([b[0], b[1], b[2] - b[0], b[3] - b[1]], sc, int(c)) for b, sc, c in zip(x.tolist(), s.tolist(), cl)],)
             for x, s, cl in frames
         ]
 
-    def call(self, tracker, arg):
-        return tracker.update(arg)
+    def method(self, tracker):
+        return tracker.update
 
 
 class VisionTrack(Adapter):
@@ -159,8 +160,8 @@ class VisionTrack(Adapter):
     def prepare(self, frames):
         return [(np.ascontiguousarray(x, np.float64), np.ascontiguousarray(s, np.float64)) for x, s, _ in frames]
 
-    def call(self, tracker, arg):
-        return tracker.update(arg[0], arg[1])
+    def method(self, tracker):
+        return tracker.update
 
 
 class EdgeFirst(Adapter):
@@ -181,8 +182,8 @@ class EdgeFirst(Adapter):
             for i, (x, s, c) in enumerate(frames)
         ]
 
-    def call(self, tracker, arg):
-        return tracker.update(*arg)
+    def method(self, tracker):
+        return tracker.update
 
 
 class Trackers(Adapter):
@@ -198,11 +199,11 @@ class Trackers(Adapter):
         return self.mod.ByteTrackTracker()
 
     def prepare(self, frames):
-        return [self.sv.Detections(xyxy=x.astype(np.float32), confidence=s.astype(np.float32), class_id=c)
+        return [(self.sv.Detections(xyxy=x.astype(np.float32), confidence=s.astype(np.float32), class_id=c),)
                 for x, s, c in frames]
 
-    def call(self, tracker, arg):
-        return tracker.update(arg)
+    def method(self, tracker):
+        return tracker.update
 
 
 class Supervision(Adapter):
@@ -219,11 +220,11 @@ class Supervision(Adapter):
             return self.sv.ByteTrack()
 
     def prepare(self, frames):
-        return [self.sv.Detections(xyxy=x.astype(np.float32), confidence=s.astype(np.float32), class_id=c)
+        return [(self.sv.Detections(xyxy=x.astype(np.float32), confidence=s.astype(np.float32), class_id=c),)
                 for x, s, c in frames]
 
-    def call(self, tracker, arg):
-        return tracker.update_with_detections(arg)
+    def method(self, tracker):
+        return tracker.update_with_detections
 
 
 ADAPTERS = [Ours(), Trackforge(), VisionTrack(), EdgeFirst(), Trackers(), Supervision()]
@@ -242,7 +243,8 @@ def run_scene(scene, adapters, budget, max_call, estimates, block_frames=20):
             results[a.name] = {"skipped": f"skipped: ~{est:.1f} s/frame expected"}
             continue
         try:
-            entry = {"a": a, "tracker": a.make(), "args": a.prepare(scene.frames), "times": [], "done": False}
+            tracker = a.make()
+            entry = {"a": a, "update": a.method(tracker), "args": a.prepare(scene.frames), "times": [], "done": False}
         except Exception as exc:
             results[a.name] = {"skipped": f"failed: {type(exc).__name__}: {exc}"[:80]}
             continue
@@ -258,12 +260,13 @@ def run_scene(scene, adapters, budget, max_call, estimates, block_frames=20):
         for block, start in enumerate(range(0, n, block_frames)):
             k = block % len(active) if active else 0
             for e in active[k:] + active[:k]:
-                a, times = e["a"], e["times"]
+                a, times, update, args = e["a"], e["times"], e["update"], e["args"]
                 for i in range(start, min(start + block_frames, n)):
                     if e["done"]:
                         break
+                    frame_args = args[i]
                     t0 = clock()
-                    a.call(e["tracker"], e["args"][i])
+                    update(*frame_args)
                     t1 = clock()
                     times.append(t1 - t0)
                     if a.kind == "ours" or len(times) < 3 or i + 1 == n:
@@ -382,6 +385,23 @@ def plot(scenes, results, names, path):
     return True
 
 
+def timer_overhead_us():
+    clock = time.perf_counter_ns
+    samples = []
+    for _ in range(20000):
+        t0 = clock()
+        t1 = clock()
+        samples.append(t1 - t0)
+    return float(np.median(samples)) / 1000.0
+
+
+def load_average():
+    try:
+        return os.getloadavg()
+    except (AttributeError, OSError):
+        return None
+
+
 def machine():
     cpu = platform.processor() or ""
     try:
@@ -466,7 +486,8 @@ def main(argv=None):
     plotted = plot(scenes, results, [n for n in names if n not in missing], out / "sweep.png")
     print()
     print(f"Median microseconds per update() through each library's Python API (ratio = library / {OURS}).")
-    print(f"Machine: {machine()}")
+    print(f"Machine: {machine()}; load average {load_average()} (other jobs share it)")
+    print(f"Each timing includes the timer's own cost, {timer_overhead_us():.2f} us here.")
     print(text)
     for name, why in missing.items():
         print(f"- {name}: not available ({why})")
