@@ -1,6 +1,6 @@
 """Type stubs for the native module bytetrack_cpp._core."""
 
-from typing import Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
 import numpy.typing as npt
@@ -68,8 +68,18 @@ class BYTETracker:
     def num_tracked(self) -> int: ...
     @property
     def num_lost(self) -> int: ...
+    def _set_association(self, method: str) -> None: ...
+    def _association_stats(self) -> Dict[str, int]: ...
 
 def lapjv(cost: ArrayLike, cost_limit: float) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+def match_boxes(
+    tracks: ArrayLike,
+    dets: ArrayLike,
+    scores: ArrayLike,
+    cost_limit: float,
+    fuse: bool = False,
+    method: str = "auto",
+) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], Dict[str, int]]: ...
 
 SceneFrame = Tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.int64]]
 

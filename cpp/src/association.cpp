@@ -7,7 +7,7 @@ namespace bytetrack {
 
 namespace {
 // Below this many pairs, testing every pair is cheaper than building the grid.
-constexpr long long kAllPairsCells = 256;
+constexpr long long kAllPairsCells = 1024;
 }  // namespace
 
 bool SparseAssignment::solve(const Box* tracks, int rows, const Box* dets, const double* scores, int cols,
@@ -68,8 +68,16 @@ bool SparseAssignment::solve_sparse(const Box* tracks, int rows, const Box* dets
         }
     };
     if (static_cast<long long>(rows) * cols <= kAllPairsCells) {
-        for (int r = 0; r < rows; ++r)
-            for (int c = 0; c < cols; ++c) consider(r, c);
+        // Every pair, with the grid's widened-box test as a cheap reject.
+        widened_dets_.resize(cols);
+        for (int c = 0; c < cols; ++c) widened_dets_[c] = OverlapGrid::widen(dets[c]);
+        for (int r = 0; r < rows; ++r) {
+            const OverlapGrid::Widened t = OverlapGrid::widen(tracks[r]);
+            for (int c = 0; c < cols; ++c) {
+                const OverlapGrid::Widened& d = widened_dets_[c];
+                if (d.x1 <= t.x2 && t.x1 <= d.x2 && d.y1 <= t.y2 && t.y1 <= d.y2) consider(r, c);
+            }
+        }
     } else {
         grid_.build(dets, cols);
         for (int r = 0; r < rows; ++r) grid_.for_each_candidate(tracks[r], [&](int c) { consider(r, c); });
@@ -105,21 +113,26 @@ bool SparseAssignment::solve_sparse(const Box* tracks, int rows, const Box* dets
         const int a = find(edge_row_[e]), b = find(rows + edge_col_[e]);
         if (a != b) parent_[std::max(a, b)] = std::min(a, b);
     }
-    // Number the components that have edges, in vertex order.
+    // Number the components that have edges (in edge order); then one find()
+    // per edge and per vertex, kept in edge_comp_ / vertex_comp_.
     comp_of_root_.assign(nv, -1);
+    edge_comp_.resize(n_edges);
     int n_comp = 0;
     for (int e = 0; e < n_edges; ++e) {
-        const int root = find(edge_row_[e]);
-        if (comp_of_root_[root] < 0) comp_of_root_[root] = n_comp++;
+        int& comp = comp_of_root_[find(edge_row_[e])];
+        if (comp < 0) comp = n_comp++;
+        edge_comp_[e] = comp;
     }
     stats_.components += n_comp;
+    vertex_comp_.resize(nv);
+    for (int v = 0; v < nv; ++v) vertex_comp_[v] = comp_of_root_[find(v)];
     // Bucket edges, rows and columns by component (counting sort).
     comp_start_.assign(n_comp + 1, 0);
     comp_rows_start_.assign(n_comp + 1, 0);
     comp_cols_start_.assign(n_comp + 1, 0);
-    for (int e = 0; e < n_edges; ++e) ++comp_start_[comp_of_root_[find(edge_row_[e])] + 1];
+    for (int e = 0; e < n_edges; ++e) ++comp_start_[edge_comp_[e] + 1];
     for (int v = 0; v < nv; ++v) {
-        const int comp = comp_of_root_[find(v)];
+        const int comp = vertex_comp_[v];
         if (comp < 0) continue;
         ++(v < rows ? comp_rows_start_ : comp_cols_start_)[comp + 1];
     }
@@ -130,20 +143,20 @@ bool SparseAssignment::solve_sparse(const Box* tracks, int rows, const Box* dets
     }
     sorted_edges_.resize(n_edges);
     fill_.assign(comp_start_.begin(), comp_start_.end() - 1);
-    for (int e = 0; e < n_edges; ++e) sorted_edges_[fill_[comp_of_root_[find(edge_row_[e])]]++] = e;
+    for (int e = 0; e < n_edges; ++e) sorted_edges_[fill_[edge_comp_[e]]++] = e;
     comp_rows_.resize(comp_rows_start_[n_comp]);
     comp_cols_.resize(comp_cols_start_[n_comp]);
     local_.resize(nv);
     fill_.assign(comp_rows_start_.begin(), comp_rows_start_.end() - 1);
     for (int r = 0; r < rows; ++r) {
-        const int comp = comp_of_root_[find(r)];
+        const int comp = vertex_comp_[r];
         if (comp < 0) continue;
         local_[r] = fill_[comp] - comp_rows_start_[comp];
         comp_rows_[fill_[comp]++] = r;
     }
     fill_.assign(comp_cols_start_.begin(), comp_cols_start_.end() - 1);
     for (int c = 0; c < cols; ++c) {
-        const int comp = comp_of_root_[find(rows + c)];
+        const int comp = vertex_comp_[rows + c];
         if (comp < 0) continue;
         local_[rows + c] = fill_[comp] - comp_cols_start_[comp];
         comp_cols_[fill_[comp]++] = c;

@@ -358,7 +358,7 @@ void BYTETracker::remove_duplicates() {
             }
         }
     };
-    if (nt * nl <= 256) {
+    if (nt * nl <= 64) {
         for (std::size_t p = 0; p < nt; ++p)
             for (std::size_t q = 0; q < nl; ++q) check(p, q);
     } else {
@@ -366,14 +366,25 @@ void BYTETracker::remove_duplicates() {
         for (std::size_t q = 0; q < nl; ++q) lost_boxes_[q] = tracks_[next_lost_[q]].box;
         track_boxes_.resize(nt);
         for (std::size_t p = 0; p < nt; ++p) track_boxes_[p] = tracks_[next_tracked_[p]].box;
-        if (OverlapGrid::all_finite(lost_boxes_.data(), static_cast<int>(nl)) &&
-            OverlapGrid::all_finite(track_boxes_.data(), static_cast<int>(nt))) {
+        if (!OverlapGrid::all_finite(lost_boxes_.data(), static_cast<int>(nl)) ||
+            !OverlapGrid::all_finite(track_boxes_.data(), static_cast<int>(nt))) {
+            for (std::size_t p = 0; p < nt; ++p)
+                for (std::size_t q = 0; q < nl; ++q) check(p, q);
+        } else if (nt * nl <= 1024) {
+            // Every pair, with the grid's widened-box test as a cheap reject.
+            widened_lost_.resize(nl);
+            for (std::size_t q = 0; q < nl; ++q) widened_lost_[q] = OverlapGrid::widen(lost_boxes_[q]);
+            for (std::size_t p = 0; p < nt; ++p) {
+                const OverlapGrid::Widened a = OverlapGrid::widen(track_boxes_[p]);
+                for (std::size_t q = 0; q < nl; ++q) {
+                    const OverlapGrid::Widened& b = widened_lost_[q];
+                    if (b.x1 <= a.x2 && a.x1 <= b.x2 && b.y1 <= a.y2 && a.y1 <= b.y2) check(p, q);
+                }
+            }
+        } else {
             dup_grid_.build(lost_boxes_.data(), static_cast<int>(nl));
             for (std::size_t p = 0; p < nt; ++p)
                 dup_grid_.for_each_candidate(track_boxes_[p], [&](int q) { check(p, static_cast<std::size_t>(q)); });
-        } else {
-            for (std::size_t p = 0; p < nt; ++p)
-                for (std::size_t q = 0; q < nl; ++q) check(p, q);
         }
     }
     std::size_t w = 0;

@@ -141,6 +141,7 @@ private:
     std::vector<Box> track_boxes_, det_boxes_;
     std::vector<double> det_scores_;
     std::vector<Box> lost_boxes_;
+    std::vector<OverlapGrid::Widened> widened_lost_;
     OverlapGrid dup_grid_;
 };
 

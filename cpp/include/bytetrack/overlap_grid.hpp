@@ -44,7 +44,6 @@ public:
 
     static bool all_finite(const Box* boxes, int n);
 
-private:
     struct Widened {
         double x1, y1, x2, y2;
     };
@@ -56,6 +55,8 @@ private:
         const double py = 0.75 + 1e-9 * (std::fabs(b.y1) + std::fabs(b.y2));
         return Widened{b.x1 - px, b.y1 - py, b.x2 + px, b.y2 + py};
     }
+
+private:
     void next_stamp();
     // Cells covered by the widened box, clipped to the grid; false if none.
     bool cell_range(const Widened& w, int& cx0, int& cx1, int& cy0, int& cy1) const {
