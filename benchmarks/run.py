@@ -457,6 +457,10 @@ def main(argv=None):
     else:
         skipped_real.append("MOT17-04-FRCNN")
 
+    # Warm-up (not reported): first calls pay for lazy imports, page faults and
+    # cold caches in every library.
+    run_scene(synthetic("warm-up", "density", 26, 40), adapters, args.budget, args.max_call, {})
+
     results = {}
     estimates: dict[str, float] = {}
     prev_n = None
