@@ -171,3 +171,22 @@ def test_tracker_with_sparse_association_equals_dense(objects, width, height, pr
     assert results["sparse"][0] == results["dense"][0]
     assert results["sparse"][1]["sparse"] > 0
     assert results["dense"][1]["sparse"] == 0
+
+
+@pytest.mark.parametrize("preset", ["ifzhang", "ifzhang-cpp"])
+def test_slot_compaction_does_not_change_output(preset):
+    # The pool is re-laid out in list order now and then (for cache locality);
+    # compacting every frame must give exactly what never compacting gives.
+    scene = bytetrack_cpp.generate_scene(120, 150, seed=5, width=1600, height=900)
+    outputs = []
+    for every in (0, 1, 7):
+        tracker = bytetrack_cpp.BYTETracker(preset=preset)
+        tracker._set_slot_compaction(every, 0)
+        frames = []
+        for x, s, c, _ in scene:
+            t = tracker.update(x, s, c)
+            frames.append((t.track_id.tolist(), t.xyxy.tolist(), t.score.tolist(), t.det_index.tolist()))
+        outputs.append((frames, tracker.num_tracked, tracker.num_lost))
+    assert outputs[1] == outputs[0]
+    assert outputs[2] == outputs[0]
+    assert sum(len(f[0]) for f in outputs[0][0]) > 5000

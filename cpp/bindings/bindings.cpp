@@ -438,6 +438,13 @@ Returns a Tracks object with the confirmed tracks of this frame.
                 }
             },
             py::arg("method"), "Testing/benchmark switch of the assignment path (results are identical).")
+        .def(
+            "_set_slot_compaction",
+            [](BYTETracker& self, std::int64_t every, std::int64_t min_tracks) {
+                if (every < 0 || min_tracks < 0) throw py::value_error("every and min_tracks must be >= 0");
+                self.set_slot_compaction(every, static_cast<std::size_t>(min_tracks));
+            },
+            py::arg("every"), py::arg("min_tracks"), "Testing switch of the slot-pool compaction (output unchanged).")
         .def("_association_stats",
              [](const BYTETracker& self) {
                  const auto& st = self.association_stats();

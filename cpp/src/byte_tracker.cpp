@@ -331,6 +331,8 @@ const std::vector<TrackOutput>& BYTETracker::update(const double* xyxy, const do
     release_unlisted();
     tracked_.swap(next_tracked_);
     lost_.swap(next_lost_);
+    if (compact_every_ > 0 && frame_id_ % compact_every_ == 0 && tracks_.size() >= compact_min_tracks_)
+        compact_slots();
 
     output_.clear();
     for (int slot : tracked_) {
@@ -338,6 +340,25 @@ const std::vector<TrackOutput>& BYTETracker::update(const double* xyxy, const do
         if (t.is_activated) output_.push_back(TrackOutput{t.track_id, t.box, t.score, t.class_id, t.det_index});
     }
     return output_;
+}
+
+// Slots are reused in free-list order, so after a while the lists visit the
+// pool in random order; with thousands of tracks every pass then misses the
+// cache. Re-laying the pool out in list order keeps the passes sequential.
+// Slot numbers are internal: only the per-frame lists refer to them.
+void BYTETracker::compact_slots() {
+    spare_tracks_.clear();
+    spare_tracks_.reserve(tracks_.capacity());
+    for (int& slot : tracked_) {
+        spare_tracks_.push_back(tracks_[slot]);
+        slot = static_cast<int>(spare_tracks_.size()) - 1;
+    }
+    for (int& slot : lost_) {
+        spare_tracks_.push_back(tracks_[slot]);
+        slot = static_cast<int>(spare_tracks_.size()) - 1;
+    }
+    tracks_.swap(spare_tracks_);
+    free_slots_.clear();
 }
 
 void BYTETracker::remove_duplicates() {

@@ -100,6 +100,12 @@ public:
     // and exists for tests and benchmarks: the results are identical.
     void set_association_mode(SparseAssignment::Mode mode) { assignment_.set_mode(mode); }
     const SparseAssignment::Stats& association_stats() const { return assignment_.stats(); }
+    // Slot-pool compaction (see compact_slots): every `every` frames (0 = never)
+    // once the pool holds `min_tracks` slots. Output never depends on it.
+    void set_slot_compaction(std::int64_t every, std::size_t min_tracks) {
+        compact_every_ = every;
+        compact_min_tracks_ = min_tracks;
+    }
 
     // Validation shared with other entry points; throws std::invalid_argument.
     static void validate_detections(const double* xyxy, const double* scores, std::size_t n);
@@ -114,6 +120,7 @@ private:
     void apply_match(STrack& track, const Detection& det);
     int new_slot();
     void remove_duplicates();
+    void compact_slots();
     void release_unlisted();
 
     TrackerConfig config_;
@@ -141,6 +148,9 @@ private:
     std::vector<Box> track_boxes_, det_boxes_;
     std::vector<double> det_scores_;
     std::vector<Box> lost_boxes_;
+    std::vector<STrack> spare_tracks_;
+    std::int64_t compact_every_ = 16;
+    std::size_t compact_min_tracks_ = 512;
     std::vector<OverlapGrid::Widened> widened_lost_;
     OverlapGrid dup_grid_;
 };
