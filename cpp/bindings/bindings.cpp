@@ -18,6 +18,7 @@
 #include "bytetrack/id_counter.hpp"
 #include "bytetrack/lapjv.hpp"
 #include "bytetrack/linear_sum_assignment.hpp"
+#include "bytetrack/trackers_tracker.hpp"
 
 namespace py = pybind11;
 using namespace bytetrack;
@@ -241,6 +242,199 @@ Raises ValueError if the matrix is not 2-D, contains NaN (or -inf when minimisin
 )doc");
 }
 
+// ---------------------------------------------------------------- trackers ByteTrackTracker
+
+// The roboflow trackers engine plus per-instance conversion buffers, so a warm
+// update_arrays call allocates nothing but its two result arrays.
+struct TrackersEngine {
+    TrackersByteTracker tracker;
+    std::vector<double> xyxy_buf, conf_buf;
+    explicit TrackersEngine(const TrackersConfig& c) : tracker(c) {}
+};
+
+// Copies a real-valued array (any strides) into `out` as doubles. Returns false for
+// a dtype NumPy would not treat as real numbers.
+bool copy_as_double(const py::array& a, std::vector<double>& out) {
+    const py::ssize_t n = a.size();
+    out.resize(static_cast<std::size_t>(n));
+    if (n == 0) return true;
+    const char kind = a.dtype().kind();
+    const py::ssize_t item = a.itemsize();
+    const int nd = static_cast<int>(a.ndim());
+    const char* base = static_cast<const char*>(a.data());
+    // Walk the elements in C order with the array's strides (1-D or 2-D here).
+    const py::ssize_t rows = nd >= 1 ? a.shape(0) : 1;
+    const py::ssize_t cols = nd >= 2 ? a.shape(1) : 1;
+    const py::ssize_t s0 = nd >= 1 ? a.strides(0) : 0;
+    const py::ssize_t s1 = nd >= 2 ? a.strides(1) : 0;
+    std::size_t k = 0;
+    for (py::ssize_t i = 0; i < rows; ++i) {
+        for (py::ssize_t j = 0; j < cols; ++j, ++k) {
+            const char* p = base + i * s0 + j * s1;
+            double v;
+            if (kind == 'f' && item == 4) {
+                float f;
+                std::memcpy(&f, p, 4);
+                v = f;
+            } else if (kind == 'f' && item == 8) {
+                std::memcpy(&v, p, 8);
+            } else {
+                return false;
+            }
+            out[k] = v;
+        }
+    }
+    return true;
+}
+
+py::array as_real_array(py::handle obj, const char* name) {
+    if (obj.is_none()) throw py::type_error(std::string(name) + " must be an array of numbers, got None");
+    py::array a = py::isinstance<py::array>(obj) ? py::reinterpret_borrow<py::array>(obj) : py::array::ensure(obj);
+    if (!a) throw py::type_error(std::string(name) + " must be array-like of numbers");
+    const char kind = a.dtype().kind();
+    if (kind != 'f' && kind != 'i' && kind != 'u' && kind != 'b')
+        throw py::type_error(std::string(name) + " must hold real numbers, got dtype " +
+                             std::string(py::str(a.dtype())));
+    // float32 and float64 are read as they are; other real dtypes behave like float64.
+    if (!(kind == 'f' && (a.itemsize() == 4 || a.itemsize() == 8)))
+        a = py::array_t<double, py::array::forcecast>::ensure(a);
+    if (a.ndim() > 2) throw py::value_error(std::string(name) + " has too many dimensions");
+    return a;
+}
+
+py::tuple trackers_update_arrays(TrackersEngine& self, py::handle xyxy_obj, py::handle conf_obj, py::handle ts_obj) {
+    py::array xyxy = as_real_array(xyxy_obj, "xyxy");
+    std::size_t n;
+    if (xyxy.ndim() == 2 && xyxy.shape(1) == 4) {
+        n = static_cast<std::size_t>(xyxy.shape(0));
+    } else if (xyxy.size() == 0 && (xyxy.ndim() == 1 || xyxy.shape(0) == 0)) {
+        n = 0;
+    } else {
+        std::ostringstream msg;
+        msg << "xyxy must have shape (N, 4), got (";
+        for (py::ssize_t d = 0; d < xyxy.ndim(); ++d) msg << (d ? ", " : "") << xyxy.shape(d);
+        msg << (xyxy.ndim() == 1 ? ",)" : ")");
+        throw py::value_error(msg.str());
+    }
+    TrackersFrame frame;
+    frame.n = n;
+    frame.xyxy_float32 = xyxy.itemsize() == 4;
+    copy_as_double(xyxy, self.xyxy_buf);
+    frame.xyxy = self.xyxy_buf.data();
+    if (!conf_obj.is_none()) {
+        py::array conf = as_real_array(conf_obj, "confidence");
+        if (!(conf.ndim() == 1 || (conf.size() == 0 && n == 0)))
+            throw py::value_error("confidence must be 1-D with N elements");
+        if (static_cast<std::size_t>(conf.size()) != n)
+            throw py::value_error("confidence has " + std::to_string(conf.size()) + " elements but xyxy has " +
+                                  std::to_string(n) + " rows");
+        frame.confidence_float32 = conf.itemsize() == 4;
+        copy_as_double(conf, self.conf_buf);
+        frame.confidence = self.conf_buf.data();
+    }
+    double ts = 0.0;
+    const double* ts_ptr = nullptr;
+    if (!ts_obj.is_none()) {
+        if (self.tracker.config().version == TrackersVersion::V2_2_0)
+            throw py::type_error("timestamp is not supported by version=\"2.2.0\"");
+        if (PyBool_Check(ts_obj.ptr()) || !PyNumber_Check(ts_obj.ptr()))
+            throw py::type_error("timestamp must be a number or None");
+        ts = py::cast<double>(py::float_(py::reinterpret_borrow<py::object>(ts_obj)));
+        ts_ptr = &ts;
+    }
+    const std::size_t m = self.tracker.update(frame, ts_ptr);
+    py::array_t<std::int64_t> rows(static_cast<py::ssize_t>(m)), ids(static_cast<py::ssize_t>(m));
+    if (m) {
+        std::memcpy(rows.mutable_data(), self.tracker.rows().data(), m * sizeof(std::int64_t));
+        std::memcpy(ids.mutable_data(), self.tracker.ids().data(), m * sizeof(std::int64_t));
+    }
+    return py::make_tuple(std::move(rows), std::move(ids));
+}
+
+const char* timestamp_outcome_name(TimestampOutcome o) {
+    switch (o) {
+        case TimestampOutcome::None: return "none";
+        case TimestampOutcome::Bootstrap: return "bootstrap";
+        case TimestampOutcome::Advanced: return "advanced";
+        case TimestampOutcome::Duplicate: return "duplicate";
+        case TimestampOutcome::Backwards: return "backwards";
+        case TimestampOutcome::NonFinite: return "non_finite";
+    }
+    return "none";
+}
+
+void bind_trackers_byte_tracker(py::module_& m) {
+    py::class_<TrackersEngine>(m, "TrackersByteTrackerCore", R"doc(
+Native engine of bytetrack_cpp.ByteTrackTracker: roboflow trackers' ByteTrackTracker
+(versions 2.2.0 and 2.6.1) on NumPy arrays. Use bytetrack_cpp.ByteTrackTracker,
+which adds update(sv.Detections) on top of this class.
+)doc")
+        .def(py::init([](int lost_track_buffer, double frame_rate, double track_activation_threshold,
+                         int minimum_consecutive_frames, double minimum_iou_threshold,
+                         double high_conf_det_threshold, const std::string& version) {
+                 TrackersConfig c;
+                 c.lost_track_buffer = lost_track_buffer;
+                 c.frame_rate = frame_rate;
+                 c.track_activation_threshold = track_activation_threshold;
+                 c.minimum_consecutive_frames = minimum_consecutive_frames;
+                 c.minimum_iou_threshold = minimum_iou_threshold;
+                 c.high_conf_det_threshold = high_conf_det_threshold;
+                 c.version = parse_trackers_version(version);
+                 return std::make_unique<TrackersEngine>(c);
+             }),
+             py::arg("lost_track_buffer") = 30, py::arg("frame_rate") = 30.0,
+             py::arg("track_activation_threshold") = 0.7, py::arg("minimum_consecutive_frames") = 2,
+             py::arg("minimum_iou_threshold") = 0.1, py::arg("high_conf_det_threshold") = 0.6,
+             py::arg("version") = "2.6.1")
+        .def("update_arrays", &trackers_update_arrays, py::arg("xyxy"), py::arg("confidence") = py::none(),
+             py::arg("timestamp") = py::none(), R"doc(
+Advance one frame on plain arrays (no supervision needed).
+
+xyxy: (N, 4) boxes (x1, y1, x2, y2); confidence: (N,) or None; timestamp: capture
+time in seconds (version 2.6.1 only) or None for fixed-rate mode. float32 arrays
+are compared and computed in float32, as NumPy does in the reference.
+
+Returns (det_index, tracker_id), two int64 arrays: the input row and the tracker id
+(-1 = not confirmed) of every output row, in the reference's output order
+(step-1 matches, step-2 matches, unmatched low rows, unmatched high rows).
+Invalid input raises ValueError/TypeError and leaves the tracker unchanged.
+)doc")
+        .def("reset", [](TrackersEngine& self) { self.tracker.reset(); },
+             "Forget all tracks and the timestamp anchor; ids restart at 0.")
+        .def_property_readonly("version",
+                               [](const TrackersEngine& s) { return trackers_version_name(s.tracker.config().version); })
+        .def_property_readonly("lost_track_buffer", [](const TrackersEngine& s) { return s.tracker.config().lost_track_buffer; })
+        .def_property_readonly("frame_rate", [](const TrackersEngine& s) { return s.tracker.config().frame_rate; })
+        .def_property_readonly("track_activation_threshold",
+                               [](const TrackersEngine& s) { return s.tracker.config().track_activation_threshold; })
+        .def_property_readonly("minimum_consecutive_frames",
+                               [](const TrackersEngine& s) { return s.tracker.config().minimum_consecutive_frames; })
+        .def_property_readonly("minimum_iou_threshold",
+                               [](const TrackersEngine& s) { return s.tracker.config().minimum_iou_threshold; })
+        .def_property_readonly("high_conf_det_threshold",
+                               [](const TrackersEngine& s) { return s.tracker.config().high_conf_det_threshold; })
+        .def_property_readonly("maximum_frames_without_update",
+                               [](const TrackersEngine& s) { return s.tracker.maximum_frames_without_update(); })
+        .def_property_readonly("maximum_time_without_update",
+                               [](const TrackersEngine& s) { return s.tracker.maximum_time_without_update(); })
+        .def_property_readonly("num_tracks", [](const TrackersEngine& s) { return s.tracker.tracks().size(); },
+                               "Live tracks (tentative, confirmed and lost).")
+        .def_property_readonly("next_tracker_id", [](const TrackersEngine& s) { return s.tracker.next_id(); })
+        .def_property_readonly("last_update_skipped", [](const TrackersEngine& s) { return s.tracker.skipped(); },
+                               "The last update was skipped (non-finite or backwards timestamp).")
+        .def_property_readonly("last_timestamp_outcome",
+                               [](const TrackersEngine& s) { return timestamp_outcome_name(s.tracker.timestamp_outcome()); },
+                               "'none', 'bootstrap', 'advanced', 'duplicate', 'backwards' or 'non_finite'.")
+        .def("_track_state", [](const TrackersEngine& s) {
+            // (tracker_id, box, updates, time_since_update) of every live track, for tests.
+            py::list out;
+            for (const TrackersTrack& t : s.tracker.tracks())
+                out.append(py::make_tuple(t.tracker_id, py::make_tuple(t.kf.x[0], t.kf.x[1], t.kf.x[2], t.kf.x[3]),
+                                          t.updates, t.time_since_update));
+            return out;
+        });
+}
+
 // ---------------------------------------------------------------- id counter
 
 void bind_id_counter(py::module_& m) {
@@ -342,6 +536,7 @@ PYBIND11_MODULE(_core, m) {
     bind_tracks(m);
     bind_lapjv(m);
     bind_linear_sum_assignment(m);
+    bind_trackers_byte_tracker(m);
     bind_id_counter(m);
     bind_byte_tracker(m);
 }
