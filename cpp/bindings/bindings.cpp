@@ -244,6 +244,35 @@ Raises ValueError if the matrix is not 2-D, contains NaN (or -inf when minimisin
 
 // ---------------------------------------------------------------- trackers ByteTrackTracker
 
+// (a, b): two new int64 arrays of length m copied from `a` and `b` (new reference).
+PyObject* int64_pair(const std::int64_t* a, const std::int64_t* b, std::size_t m) {
+    auto& api = py::detail::npy_api::get();
+    Py_intptr_t dims[1] = {static_cast<Py_intptr_t>(m)};
+    PyObject* out[2] = {nullptr, nullptr};
+    const std::int64_t* src[2] = {a, b};
+    for (int k = 0; k < 2; ++k) {
+        PyObject* descr = api.PyArray_DescrFromType_(py::detail::npy_api::NPY_INT64_);
+        if (!descr) break;
+        out[k] = api.PyArray_NewFromDescr_(api.PyArray_Type_, descr, 1, dims, nullptr, nullptr, 0, nullptr);
+        if (!out[k]) break;
+        if (m) std::memcpy(py::detail::array_proxy(out[k])->data, src[k], m * sizeof(std::int64_t));
+    }
+    if (!out[0] || !out[1]) {
+        Py_XDECREF(out[0]);
+        Py_XDECREF(out[1]);
+        throw py::error_already_set();
+    }
+    PyObject* pair = PyTuple_New(2);
+    if (!pair) {
+        Py_DECREF(out[0]);
+        Py_DECREF(out[1]);
+        throw py::error_already_set();
+    }
+    PyTuple_SET_ITEM(pair, 0, out[0]);
+    PyTuple_SET_ITEM(pair, 1, out[1]);
+    return pair;
+}
+
 // The roboflow trackers engine plus per-instance conversion buffers, so a warm
 // update_arrays call allocates nothing but its two result arrays.
 struct TrackersEngine {
@@ -343,13 +372,73 @@ py::tuple trackers_update_arrays(TrackersEngine& self, py::handle xyxy_obj, py::
         ts_ptr = &ts;
     }
     const std::size_t m = self.tracker.update(frame, ts_ptr);
-    py::array_t<std::int64_t> rows(static_cast<py::ssize_t>(m)), ids(static_cast<py::ssize_t>(m));
-    if (m) {
-        std::memcpy(rows.mutable_data(), self.tracker.rows().data(), m * sizeof(std::int64_t));
-        std::memcpy(ids.mutable_data(), self.tracker.ids().data(), m * sizeof(std::int64_t));
-    }
-    return py::make_tuple(std::move(rows), std::move(ids));
+    return py::reinterpret_steal<py::tuple>(int64_pair(self.tracker.rows().data(), self.tracker.ids().data(), m));
 }
+
+// update_arrays is the per-frame hot path of NumPy users, so it is installed as a
+// plain CPython "fastcall" method: pybind11's generic dispatch and array_t
+// construction would cost more than the tracking itself.
+const char* const kUpdateArraysDoc = R"doc(update_arrays(xyxy, confidence=None, timestamp=None)
+
+Advance one frame on plain arrays (no supervision needed).
+
+xyxy: (N, 4) boxes (x1, y1, x2, y2); confidence: (N,) or None; timestamp: capture
+time in seconds (version 2.6.1 only) or None for fixed-rate mode. float32 arrays
+are compared and computed in float32, as NumPy does in the reference.
+
+Returns (det_index, tracker_id), two int64 arrays: the input row and the tracker id
+(-1 = not confirmed) of every output row, in the reference's output order
+(step-1 matches, step-2 matches, unmatched low rows, unmatched high rows).
+Invalid input raises ValueError/TypeError and leaves the tracker unchanged.
+)doc";
+
+PyObject* update_arrays_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+    static const char* const names[3] = {"xyxy", "confidence", "timestamp"};
+    PyObject* values[3] = {nullptr, Py_None, Py_None};
+    if (nargs > 3) {
+        PyErr_Format(PyExc_TypeError, "update_arrays() takes at most 3 arguments (%zd given)", nargs);
+        return nullptr;
+    }
+    for (Py_ssize_t i = 0; i < nargs; ++i) values[i] = args[i];
+    const Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    for (Py_ssize_t k = 0; k < nkw; ++k) {
+        PyObject* key = PyTuple_GET_ITEM(kwnames, k);
+        int slot = -1;
+        for (int j = 0; j < 3; ++j)
+            if (PyUnicode_CompareWithASCIIString(key, names[j]) == 0) slot = j;
+        if (slot < 0) {
+            PyErr_Format(PyExc_TypeError, "update_arrays() got an unexpected keyword argument '%U'", key);
+            return nullptr;
+        }
+        if (slot < nargs) {
+            PyErr_Format(PyExc_TypeError, "update_arrays() got multiple values for argument '%s'", names[slot]);
+            return nullptr;
+        }
+        values[slot] = args[nargs + k];
+    }
+    if (values[0] == nullptr) {
+        PyErr_SetString(PyExc_TypeError, "update_arrays() missing required argument 'xyxy'");
+        return nullptr;
+    }
+    try {
+        TrackersEngine& engine = py::cast<TrackersEngine&>(py::handle(self));
+        py::tuple out = trackers_update_arrays(engine, values[0], values[1], values[2]);
+        return out.release().ptr();
+    } catch (py::error_already_set& e) {
+        e.restore();
+    } catch (py::builtin_exception& e) {
+        e.set_error();
+    } catch (const std::invalid_argument& e) {
+        PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const std::exception& e) {
+        PyErr_SetString(PyExc_RuntimeError, e.what());
+    }
+    return nullptr;
+}
+
+PyMethodDef kUpdateArraysDef = {"update_arrays", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(
+                                                     &update_arrays_fastcall)),
+                                METH_FASTCALL | METH_KEYWORDS, kUpdateArraysDoc};
 
 const char* timestamp_outcome_name(TimestampOutcome o) {
     switch (o) {
@@ -364,12 +453,12 @@ const char* timestamp_outcome_name(TimestampOutcome o) {
 }
 
 void bind_trackers_byte_tracker(py::module_& m) {
-    py::class_<TrackersEngine>(m, "TrackersByteTrackerCore", R"doc(
+    py::class_<TrackersEngine> cls(m, "TrackersByteTrackerCore", R"doc(
 Native engine of bytetrack_cpp.ByteTrackTracker: roboflow trackers' ByteTrackTracker
 (versions 2.2.0 and 2.6.1) on NumPy arrays. Use bytetrack_cpp.ByteTrackTracker,
 which adds update(sv.Detections) on top of this class.
-)doc")
-        .def(py::init([](int lost_track_buffer, double frame_rate, double track_activation_threshold,
+)doc");
+    cls.def(py::init([](int lost_track_buffer, double frame_rate, double track_activation_threshold,
                          int minimum_consecutive_frames, double minimum_iou_threshold,
                          double high_conf_det_threshold, const std::string& version) {
                  TrackersConfig c;
@@ -386,19 +475,6 @@ which adds update(sv.Detections) on top of this class.
              py::arg("track_activation_threshold") = 0.7, py::arg("minimum_consecutive_frames") = 2,
              py::arg("minimum_iou_threshold") = 0.1, py::arg("high_conf_det_threshold") = 0.6,
              py::arg("version") = "2.6.1")
-        .def("update_arrays", &trackers_update_arrays, py::arg("xyxy"), py::arg("confidence") = py::none(),
-             py::arg("timestamp") = py::none(), R"doc(
-Advance one frame on plain arrays (no supervision needed).
-
-xyxy: (N, 4) boxes (x1, y1, x2, y2); confidence: (N,) or None; timestamp: capture
-time in seconds (version 2.6.1 only) or None for fixed-rate mode. float32 arrays
-are compared and computed in float32, as NumPy does in the reference.
-
-Returns (det_index, tracker_id), two int64 arrays: the input row and the tracker id
-(-1 = not confirmed) of every output row, in the reference's output order
-(step-1 matches, step-2 matches, unmatched low rows, unmatched high rows).
-Invalid input raises ValueError/TypeError and leaves the tracker unchanged.
-)doc")
         .def("reset", [](TrackersEngine& self) { self.tracker.reset(); },
              "Forget all tracks and the timestamp anchor; ids restart at 0.")
         .def_property_readonly("version",
@@ -422,6 +498,13 @@ Invalid input raises ValueError/TypeError and leaves the tracker unchanged.
         .def_property_readonly("next_tracker_id", [](const TrackersEngine& s) { return s.tracker.next_id(); })
         .def_property_readonly("last_update_skipped", [](const TrackersEngine& s) { return s.tracker.skipped(); },
                                "The last update was skipped (non-finite or backwards timestamp).")
+        .def_property_readonly("last_timestamp",
+                               [](const TrackersEngine& s) -> py::object {
+                                   double t;
+                                   if (!s.tracker.last_timestamp(t)) return py::none();
+                                   return py::float_(t);
+                               },
+                               "Timestamp of the last timestamped update (2.6.1), None in fixed-rate mode.")
         .def_property_readonly("last_timestamp_outcome",
                                [](const TrackersEngine& s) { return timestamp_outcome_name(s.tracker.timestamp_outcome()); },
                                "'none', 'bootstrap', 'advanced', 'duplicate', 'backwards' or 'non_finite'.")
@@ -433,6 +516,9 @@ Invalid input raises ValueError/TypeError and leaves the tracker unchanged.
                                           t.updates, t.time_since_update));
             return out;
         });
+    PyObject* method = PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(cls.ptr()), &kUpdateArraysDef);
+    if (!method) throw py::error_already_set();
+    cls.attr("update_arrays") = py::reinterpret_steal<py::object>(method);
 }
 
 // ---------------------------------------------------------------- id counter

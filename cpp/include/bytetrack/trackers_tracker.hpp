@@ -82,6 +82,11 @@ public:
     // changed and every input row is reported with id -1, in input order.
     bool skipped() const { return skipped_; }
     TimestampOutcome timestamp_outcome() const { return timestamp_outcome_; }
+    // The timestamp anchor of 2.6.1's timestamp mode; false when there is none.
+    bool last_timestamp(double& out) const {
+        out = last_timestamp_;
+        return has_last_timestamp_;
+    }
 
     // Clears the tracks, the timestamp anchor and restarts ids at 0.
     void reset();
