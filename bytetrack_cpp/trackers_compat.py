@@ -168,7 +168,18 @@ class ByteTrackTracker(TrackersByteTrackerCore):
 
         Invalid input raises ValueError/TypeError and leaves the tracker unchanged.
         """
+        if frame is None and timestamp is None:
+            # One native call builds the result for plain Detections; False means
+            # "not handled here" (nothing ran), None an empty result.
+            result = self._update_detections(detections)
+            if result is not False:
+                return _empty_result(_Supervision.module) if result is None else result
+        return self._update_general(detections, frame, timestamp)
+
+    def _update_general(self, detections: Any, frame: Optional[np.ndarray], timestamp: Optional[float]) -> Any:
         sv = _Supervision.module or _Supervision.load()
+        if _Supervision.direct:
+            self._set_detections_type(sv.Detections)
         if self._v220:
             if frame is not None or timestamp is not None:
                 raise TypeError('update() takes no frame or timestamp with version="2.2.0"')
@@ -178,7 +189,7 @@ class ByteTrackTracker(TrackersByteTrackerCore):
                 return result
         elif frame is not None:
             warnings.warn(f"{type(self).__name__}.update() received a frame argument but does not use it.",
-                          UserWarning, stacklevel=2)
+                          UserWarning, stacklevel=3)
 
         if timestamp is None:
             rows, tracker_id = self.update_arrays(detections.xyxy, detections.confidence)
@@ -208,7 +219,7 @@ class ByteTrackTracker(TrackersByteTrackerCore):
             message = f"{name}: duplicate timestamp {timestamp}; skipping predict for this step."
         else:
             return
-        warnings.warn(message, UserWarning, stacklevel=3)
+        warnings.warn(message, UserWarning, stacklevel=4)  # the caller of update()
 
     @property
     def tracked_objects(self) -> Any:

@@ -219,3 +219,34 @@ def test_empty_inputs_match_trackers_2_6_1():
     empty_with_fields = det[np.array([], dtype=int)]
     for d in [empty_with_fields, det, det, sv.Detections.empty(), empty_with_fields, det]:
         assert_same_detections(ours.update(d), ref.update(d), "empty handling")
+
+
+@pytest.mark.skipif(TRACKERS_VERSION != "2.6.1", reason="needs trackers==2.6.1 (the test extra pins it)")
+def test_unusual_array_layouts_match_trackers_2_6_1():
+    """Strided and big-endian arrays, object-dtype data and a Detections subclass take
+    the general paths; the result must still equal the reference's."""
+
+    class MyDetections(sv.Detections):
+        pass
+
+    frames = generate_scene(21, n_frames=120)
+    ref = trackers.ByteTrackTracker(track_activation_threshold=0.4)
+    ours = bytetrack_cpp.ByteTrackTracker(track_activation_threshold=0.4)
+    for f, (xyxy, conf, cls, obj) in enumerate(frames):
+        n = len(xyxy)
+        wide = np.zeros((n, 6), np.float32)
+        wide[:, 1:5] = xyxy
+        kind = f % 4
+        if kind == 0:  # strided view
+            det = sv.Detections(xyxy=wide[:, 1:5], confidence=conf[::-1].copy()[::-1], class_id=cls)
+        elif kind == 1:  # big-endian float32 boxes and confidences
+            det = sv.Detections(xyxy=xyxy.astype(">f4"), confidence=conf.astype(">f8"), class_id=cls)
+        elif kind == 2:  # object-dtype data and non-contiguous mask
+            mask = np.zeros((n, 6, 8), bool)[:, ::2, :]
+            det = sv.Detections(xyxy=xyxy.astype(np.float32), confidence=conf, class_id=cls, mask=mask,
+                                data={"o": np.array([("x", i) for i in range(n)] + [None], dtype=object)[:n]})
+        else:  # a subclass
+            det = MyDetections(xyxy=xyxy.astype(np.float32), confidence=conf, class_id=cls)
+        want = ref.update(det)
+        got = ours.update(det)
+        assert_same_detections(got, want, f"frame {f} kind {kind}")

@@ -278,20 +278,24 @@ PyObject* int64_pair(const std::int64_t* a, const std::int64_t* b, std::size_t m
 struct TrackersEngine {
     TrackersByteTracker tracker;
     std::vector<double> xyxy_buf, conf_buf;
+    // The supervision.Detections class update() may build directly (set by the Python
+    // adapter once it has checked the class's fields), and attribute names.
+    py::object detections_type = py::none();
+    py::object s_xyxy = py::str("xyxy"), s_mask = py::str("mask"), s_confidence = py::str("confidence"),
+               s_class_id = py::str("class_id"), s_tracker_id = py::str("tracker_id"), s_data = py::str("data"),
+               s_metadata = py::str("metadata"), s_take = py::str("take");
     explicit TrackersEngine(const TrackersConfig& c) : tracker(c) {}
 };
 
-// Copies a real-valued array (any strides) into `out` as doubles. Returns false for
-// a dtype NumPy would not treat as real numbers.
-bool copy_as_double(const py::array& a, std::vector<double>& out) {
+// Copies a real-valued, native-endian float32/float64 array (1-D or 2-D, any
+// strides) into `out` as doubles, in C order.
+void copy_as_double(const py::array& a, std::vector<double>& out) {
     const py::ssize_t n = a.size();
     out.resize(static_cast<std::size_t>(n));
-    if (n == 0) return true;
-    const char kind = a.dtype().kind();
-    const py::ssize_t item = a.itemsize();
+    if (n == 0) return;
+    const bool f32 = a.itemsize() == 4;
     const int nd = static_cast<int>(a.ndim());
     const char* base = static_cast<const char*>(a.data());
-    // Walk the elements in C order with the array's strides (1-D or 2-D here).
     const py::ssize_t rows = nd >= 1 ? a.shape(0) : 1;
     const py::ssize_t cols = nd >= 2 ? a.shape(1) : 1;
     const py::ssize_t s0 = nd >= 1 ? a.strides(0) : 0;
@@ -300,39 +304,54 @@ bool copy_as_double(const py::array& a, std::vector<double>& out) {
     for (py::ssize_t i = 0; i < rows; ++i) {
         for (py::ssize_t j = 0; j < cols; ++j, ++k) {
             const char* p = base + i * s0 + j * s1;
-            double v;
-            if (kind == 'f' && item == 4) {
+            if (f32) {
                 float f;
                 std::memcpy(&f, p, 4);
-                v = f;
-            } else if (kind == 'f' && item == 8) {
-                std::memcpy(&v, p, 8);
+                out[k] = f;
             } else {
-                return false;
+                std::memcpy(&out[k], p, 8);
             }
-            out[k] = v;
         }
     }
-    return true;
 }
 
-py::array as_real_array(py::handle obj, const char* name) {
+bool native_byte_order(const py::dtype& d) {
+    const char order = d.byteorder();
+    const std::uint16_t probe = 1;
+    unsigned char first_byte;
+    std::memcpy(&first_byte, &probe, 1);
+    const char native = first_byte == 1 ? '<' : '>';
+    return order == '=' || order == '|' || order == native;
+}
+
+// A real-valued array as native float32 or float64 (other real dtypes become
+// float64, as they behave in the reference); `is_float32` says whether NumPy would
+// compute in float32.
+py::array as_real_array(py::handle obj, const char* name, bool& is_float32) {
     if (obj.is_none()) throw py::type_error(std::string(name) + " must be an array of numbers, got None");
     py::array a = py::isinstance<py::array>(obj) ? py::reinterpret_borrow<py::array>(obj) : py::array::ensure(obj);
     if (!a) throw py::type_error(std::string(name) + " must be array-like of numbers");
-    const char kind = a.dtype().kind();
+    const py::dtype dt = a.dtype();
+    const char kind = dt.kind();
     if (kind != 'f' && kind != 'i' && kind != 'u' && kind != 'b')
-        throw py::type_error(std::string(name) + " must hold real numbers, got dtype " +
-                             std::string(py::str(a.dtype())));
-    // float32 and float64 are read as they are; other real dtypes behave like float64.
-    if (!(kind == 'f' && (a.itemsize() == 4 || a.itemsize() == 8)))
-        a = py::array_t<double, py::array::forcecast>::ensure(a);
+        throw py::type_error(std::string(name) + " must hold real numbers, got dtype " + std::string(py::str(dt)));
+    is_float32 = kind == 'f' && dt.itemsize() <= 4;
+    const bool direct = kind == 'f' && (dt.itemsize() == 4 || dt.itemsize() == 8) && native_byte_order(dt);
+    if (!direct) {
+        if (is_float32)
+            a = py::array_t<float, py::array::forcecast>::ensure(a);
+        else
+            a = py::array_t<double, py::array::forcecast>::ensure(a);
+        if (!a) throw py::error_already_set();
+    }
     if (a.ndim() > 2) throw py::value_error(std::string(name) + " has too many dimensions");
     return a;
 }
 
-py::tuple trackers_update_arrays(TrackersEngine& self, py::handle xyxy_obj, py::handle conf_obj, py::handle ts_obj) {
-    py::array xyxy = as_real_array(xyxy_obj, "xyxy");
+// Validates and runs one frame; the output rows / ids are in engine.tracker.
+std::size_t run_frame(TrackersEngine& self, py::handle xyxy_obj, py::handle conf_obj, py::handle ts_obj) {
+    bool xyxy_f32 = false;
+    py::array xyxy = as_real_array(xyxy_obj, "xyxy", xyxy_f32);
     std::size_t n;
     if (xyxy.ndim() == 2 && xyxy.shape(1) == 4) {
         n = static_cast<std::size_t>(xyxy.shape(0));
@@ -347,17 +366,18 @@ py::tuple trackers_update_arrays(TrackersEngine& self, py::handle xyxy_obj, py::
     }
     TrackersFrame frame;
     frame.n = n;
-    frame.xyxy_float32 = xyxy.itemsize() == 4;
+    frame.xyxy_float32 = xyxy_f32;
     copy_as_double(xyxy, self.xyxy_buf);
     frame.xyxy = self.xyxy_buf.data();
     if (!conf_obj.is_none()) {
-        py::array conf = as_real_array(conf_obj, "confidence");
+        bool conf_f32 = false;
+        py::array conf = as_real_array(conf_obj, "confidence", conf_f32);
         if (!(conf.ndim() == 1 || (conf.size() == 0 && n == 0)))
             throw py::value_error("confidence must be 1-D with N elements");
         if (static_cast<std::size_t>(conf.size()) != n)
             throw py::value_error("confidence has " + std::to_string(conf.size()) + " elements but xyxy has " +
                                   std::to_string(n) + " rows");
-        frame.confidence_float32 = conf.itemsize() == 4;
+        frame.confidence_float32 = conf_f32;
         copy_as_double(conf, self.conf_buf);
         frame.confidence = self.conf_buf.data();
     }
@@ -371,8 +391,148 @@ py::tuple trackers_update_arrays(TrackersEngine& self, py::handle xyxy_obj, py::
         ts = py::cast<double>(py::float_(py::reinterpret_borrow<py::object>(ts_obj)));
         ts_ptr = &ts;
     }
-    const std::size_t m = self.tracker.update(frame, ts_ptr);
+    return self.tracker.update(frame, ts_ptr);
+}
+
+py::tuple trackers_update_arrays(TrackersEngine& self, py::handle xyxy_obj, py::handle conf_obj, py::handle ts_obj) {
+    const std::size_t m = run_frame(self, xyxy_obj, conf_obj, ts_obj);
     return py::reinterpret_steal<py::tuple>(int64_pair(self.tracker.rows().data(), self.tracker.ids().data(), m));
+}
+
+// ---- supervision.Detections built directly (the adapter's fast path)
+
+bool is_exact_ndarray(PyObject* o) {
+    return Py_TYPE(o) == py::detail::npy_api::get().PyArray_Type_;
+}
+
+// a.take(rows, axis=0): a plain row copy for C-contiguous arrays of plain data,
+// NumPy's own take otherwise (object dtypes, strided views).
+// New int64 array holding `values` (new reference).
+PyObject* int64_array(const std::int64_t* values, std::size_t m) {
+    auto& api = py::detail::npy_api::get();
+    Py_intptr_t dims[1] = {static_cast<Py_intptr_t>(m)};
+    PyObject* descr = api.PyArray_DescrFromType_(py::detail::npy_api::NPY_INT64_);
+    if (!descr) throw py::error_already_set();
+    PyObject* out = api.PyArray_NewFromDescr_(api.PyArray_Type_, descr, 1, dims, nullptr, nullptr, 0, nullptr);
+    if (!out) throw py::error_already_set();
+    if (m) std::memcpy(py::detail::array_proxy(out)->data, values, m * sizeof(std::int64_t));
+    return out;
+}
+
+py::object take_rows(TrackersEngine& self, PyObject* a, const std::vector<std::int64_t>& rows) {
+    auto numpy_take = [&] {
+        py::object rows_array = py::reinterpret_steal<py::object>(int64_array(rows.data(), rows.size()));
+        return py::reinterpret_borrow<py::object>(a).attr(self.s_take)(rows_array, 0);
+    };
+    auto& api = py::detail::npy_api::get();
+    auto* proxy = py::detail::array_proxy(a);
+    py::dtype dt = py::reinterpret_borrow<py::dtype>(proxy->descr);
+    const char kind = dt.kind();
+    const bool c_contiguous = (proxy->flags & py::detail::npy_api::NPY_ARRAY_C_CONTIGUOUS_) != 0;
+    if (proxy->nd < 1 || proxy->nd > 32 || !c_contiguous || kind == 'O' || kind == 'V') return numpy_take();
+    const int nd = proxy->nd;
+    Py_intptr_t dims[32];
+    std::size_t row_bytes = static_cast<std::size_t>(dt.itemsize());
+    for (int d = 0; d < nd; ++d) {
+        dims[d] = proxy->dimensions[d];
+        if (d > 0) row_bytes *= static_cast<std::size_t>(proxy->dimensions[d]);
+    }
+    dims[0] = static_cast<Py_intptr_t>(rows.size());
+    Py_INCREF(proxy->descr);  // stolen by NewFromDescr
+    PyObject* out = api.PyArray_NewFromDescr_(api.PyArray_Type_, proxy->descr, nd, dims, nullptr, nullptr, 0, nullptr);
+    if (!out) throw py::error_already_set();
+    char* dst = py::detail::array_proxy(out)->data;
+    const char* src = proxy->data;
+    const std::int64_t n_rows = proxy->dimensions[0];
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (rows[i] < 0 || rows[i] >= n_rows) {
+            Py_DECREF(out);
+            throw py::index_error("row index out of range");
+        }
+        std::memcpy(dst + i * row_bytes, src + static_cast<std::size_t>(rows[i]) * row_bytes, row_bytes);
+    }
+    return py::reinterpret_steal<py::object>(out);
+}
+
+// detections.update fast path. Returns False (tracker untouched) when the adapter's
+// general path must handle the call, None when the frame ran and its result is
+// empty, else the new Detections.
+py::object trackers_update_detections(TrackersEngine& self, py::handle det) {
+    if (self.detections_type.is_none() || Py_TYPE(det.ptr()) != reinterpret_cast<PyTypeObject*>(self.detections_type.ptr()))
+        return py::bool_(false);
+    // The registered class is a plain dataclass: its fields are instance-dict entries.
+    py::object in_fields = py::reinterpret_steal<py::object>(PyObject_GenericGetDict(det.ptr(), nullptr));
+    if (!in_fields) throw py::error_already_set();
+    auto field = [&](const py::object& name) -> py::object {
+        PyObject* v = PyDict_GetItemWithError(in_fields.ptr(), name.ptr());
+        if (!v) {
+            if (PyErr_Occurred()) throw py::error_already_set();
+            return py::object();
+        }
+        return py::reinterpret_borrow<py::object>(v);
+    };
+    py::object xyxy = field(self.s_xyxy), mask = field(self.s_mask), conf = field(self.s_confidence),
+               cls = field(self.s_class_id), data = field(self.s_data), meta = field(self.s_metadata);
+    if (!xyxy || !mask || !conf || !cls || !data || !meta) return py::bool_(false);
+    // Only plain fields here; anything else takes the general path.
+    if (!is_exact_ndarray(xyxy.ptr()) || !PyDict_CheckExact(data.ptr()) || !PyDict_CheckExact(meta.ptr()))
+        return py::bool_(false);
+    for (PyObject* f : {mask.ptr(), conf.ptr(), cls.ptr()})
+        if (f != Py_None && !is_exact_ndarray(f)) return py::bool_(false);
+    {
+        PyObject *key, *value;
+        Py_ssize_t pos = 0;
+        while (PyDict_Next(data.ptr(), &pos, &key, &value))
+            if (!is_exact_ndarray(value) && !PyList_CheckExact(value)) return py::bool_(false);
+    }
+    // trackers 2.2.0 deep-copies an empty input when it has no tracks.
+    if (self.tracker.config().version == TrackersVersion::V2_2_0 && self.tracker.tracks().empty() &&
+        py::detail::array_proxy(xyxy.ptr())->nd >= 1 && py::detail::array_proxy(xyxy.ptr())->dimensions[0] == 0)
+        return py::bool_(false);
+
+    const std::size_t m = run_frame(self, xyxy, conf, py::none());
+    if (m == 0) return py::none();
+
+    const std::vector<std::int64_t>& rows = self.tracker.rows();
+    py::object tracker_id = py::reinterpret_steal<py::object>(int64_array(self.tracker.ids().data(), m));
+
+    py::dict picked;
+    {
+        PyObject *key, *value;
+        Py_ssize_t pos = 0;
+        while (PyDict_Next(data.ptr(), &pos, &key, &value)) {
+            if (PyList_CheckExact(value)) {
+                const Py_ssize_t len = PyList_GET_SIZE(value);
+                py::list out(static_cast<py::ssize_t>(m));
+                for (std::size_t i = 0; i < m; ++i) {
+                    if (rows[i] >= len) throw py::index_error("list index out of range");
+                    PyObject* item = PyList_GET_ITEM(value, static_cast<Py_ssize_t>(rows[i]));
+                    Py_INCREF(item);
+                    PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(i), item);
+                }
+                picked[key] = std::move(out);
+            } else {
+                picked[key] = take_rows(self, value, rows);
+            }
+        }
+    }
+    py::object result = py::reinterpret_steal<py::object>(
+        PyBaseObject_Type.tp_new(reinterpret_cast<PyTypeObject*>(self.detections_type.ptr()), py::tuple().ptr(), nullptr));
+    if (!result) throw py::error_already_set();
+    py::object fields = py::reinterpret_steal<py::object>(PyObject_GenericGetDict(result.ptr(), nullptr));
+    if (!fields) throw py::error_already_set();
+    PyObject* d = fields.ptr();
+    auto put = [&](const py::object& name, py::handle value) {
+        if (PyDict_SetItem(d, name.ptr(), value.ptr()) != 0) throw py::error_already_set();
+    };
+    put(self.s_xyxy, take_rows(self, xyxy.ptr(), rows));
+    put(self.s_mask, mask.is_none() ? mask : take_rows(self, mask.ptr(), rows));
+    put(self.s_confidence, conf.is_none() ? conf : take_rows(self, conf.ptr(), rows));
+    put(self.s_class_id, cls.is_none() ? cls : take_rows(self, cls.ptr(), rows));
+    put(self.s_tracker_id, tracker_id);
+    put(self.s_data, picked);
+    put(self.s_metadata, py::reinterpret_steal<py::object>(PyDict_Copy(meta.ptr())));
+    return result;
 }
 
 // update_arrays is the per-frame hot path of NumPy users, so it is installed as a
@@ -391,6 +551,24 @@ Returns (det_index, tracker_id), two int64 arrays: the input row and the tracker
 (step-1 matches, step-2 matches, unmatched low rows, unmatched high rows).
 Invalid input raises ValueError/TypeError and leaves the tracker unchanged.
 )doc";
+
+// Runs `body` (returning py::object) and converts C++ exceptions to Python errors,
+// as pybind11 would for a bound function.
+template <class Body>
+PyObject* guarded(Body&& body) {
+    try {
+        return body().release().ptr();
+    } catch (py::error_already_set& e) {
+        e.restore();
+    } catch (py::builtin_exception& e) {
+        e.set_error();
+    } catch (const std::invalid_argument& e) {
+        PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const std::exception& e) {
+        PyErr_SetString(PyExc_RuntimeError, e.what());
+    }
+    return nullptr;
+}
 
 PyObject* update_arrays_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
     static const char* const names[3] = {"xyxy", "confidence", "timestamp"};
@@ -420,21 +598,27 @@ PyObject* update_arrays_fastcall(PyObject* self, PyObject* const* args, Py_ssize
         PyErr_SetString(PyExc_TypeError, "update_arrays() missing required argument 'xyxy'");
         return nullptr;
     }
-    try {
+    return guarded([&] {
         TrackersEngine& engine = py::cast<TrackersEngine&>(py::handle(self));
-        py::tuple out = trackers_update_arrays(engine, values[0], values[1], values[2]);
-        return out.release().ptr();
-    } catch (py::error_already_set& e) {
-        e.restore();
-    } catch (py::builtin_exception& e) {
-        e.set_error();
-    } catch (const std::invalid_argument& e) {
-        PyErr_SetString(PyExc_ValueError, e.what());
-    } catch (const std::exception& e) {
-        PyErr_SetString(PyExc_RuntimeError, e.what());
-    }
-    return nullptr;
+        return py::object(trackers_update_arrays(engine, values[0], values[1], values[2]));
+    });
 }
+
+PyObject* update_detections_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 1) {
+        PyErr_SetString(PyExc_TypeError, "_update_detections() takes exactly one argument");
+        return nullptr;
+    }
+    return guarded([&] {
+        TrackersEngine& engine = py::cast<TrackersEngine&>(py::handle(self));
+        return trackers_update_detections(engine, args[0]);
+    });
+}
+
+PyMethodDef kUpdateDetectionsDef = {
+    "_update_detections",
+    reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&update_detections_fastcall)), METH_FASTCALL,
+    "Fast path of ByteTrackTracker.update: False = not handled (tracker untouched), None = empty result."};
 
 PyMethodDef kUpdateArraysDef = {"update_arrays", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(
                                                      &update_arrays_fastcall)),
@@ -508,6 +692,8 @@ which adds update(sv.Detections) on top of this class.
         .def_property_readonly("last_timestamp_outcome",
                                [](const TrackersEngine& s) { return timestamp_outcome_name(s.tracker.timestamp_outcome()); },
                                "'none', 'bootstrap', 'advanced', 'duplicate', 'backwards' or 'non_finite'.")
+        .def("_set_detections_type", [](TrackersEngine& s, py::object type) { s.detections_type = std::move(type); },
+             "Registers the supervision.Detections class whose instances update() may build directly.")
         .def("_track_state", [](const TrackersEngine& s) {
             // (tracker_id, box, updates, time_since_update) of every live track, for tests.
             py::list out;
@@ -519,6 +705,9 @@ which adds update(sv.Detections) on top of this class.
     PyObject* method = PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(cls.ptr()), &kUpdateArraysDef);
     if (!method) throw py::error_already_set();
     cls.attr("update_arrays") = py::reinterpret_steal<py::object>(method);
+    method = PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(cls.ptr()), &kUpdateDetectionsDef);
+    if (!method) throw py::error_already_set();
+    cls.attr("_update_detections") = py::reinterpret_steal<py::object>(method);
 }
 
 // ---------------------------------------------------------------- id counter
