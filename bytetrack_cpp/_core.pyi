@@ -1,29 +1,30 @@
 """Type stubs for the native module bytetrack_cpp._core."""
 
-from typing import Any, List, Optional, Tuple
+from typing import Any, Iterator, List, Optional, Tuple
 
 import numpy as np
 import numpy.typing as npt
 
-_Int64Array = npt.NDArray[np.int64]
-_Float64Array = npt.NDArray[np.float64]
+ArrayLike = npt.ArrayLike
 
 class Tracks:
-    """Confirmed tracks of one frame (BYTETracker.update result)."""
+    """Confirmed tracks of one frame, in the reference tracker's output order."""
 
     @property
-    def track_id(self) -> _Int64Array: ...
+    def track_id(self) -> npt.NDArray[np.int64]: ...
     @property
-    def xyxy(self) -> _Float64Array: ...
+    def xyxy(self) -> npt.NDArray[np.float64]: ...
     @property
-    def score(self) -> _Float64Array: ...
+    def score(self) -> npt.NDArray[np.float64]: ...
     @property
-    def class_id(self) -> _Int64Array: ...
+    def class_id(self) -> npt.NDArray[np.int64]: ...
     @property
-    def det_index(self) -> _Int64Array: ...
+    def det_index(self) -> npt.NDArray[np.int64]: ...
     def __len__(self) -> int: ...
 
 class IdCounter:
+    """Thread-safe source of track ids, shareable between trackers."""
+
     def __init__(self, start: int = 1) -> None: ...
     @property
     def next_id(self) -> int: ...
@@ -31,6 +32,8 @@ class IdCounter:
     def start(self) -> int: ...
 
 class BYTETracker:
+    """ByteTrack reproducing the ifzhang references (presets 'ifzhang', 'ifzhang-cpp', 'ifzhang-cpp-2021')."""
+
     def __init__(
         self,
         track_thresh: float = 0.5,
@@ -41,7 +44,7 @@ class BYTETracker:
         preset: str = "ifzhang",
         id_counter: Optional[IdCounter] = None,
     ) -> None: ...
-    def update(self, xyxy: npt.ArrayLike, scores: npt.ArrayLike, class_ids: Optional[npt.ArrayLike] = None) -> Tracks: ...
+    def update(self, xyxy: ArrayLike, scores: ArrayLike, class_ids: Optional[ArrayLike] = None) -> Tracks: ...
     def reset(self) -> None: ...
     @property
     def frame_id(self) -> int: ...
@@ -66,9 +69,54 @@ class BYTETracker:
     @property
     def num_lost(self) -> int: ...
 
-def lapjv(cost: npt.ArrayLike, cost_limit: float) -> Tuple[_Int64Array, _Int64Array]: ...
-def linear_sum_assignment(cost_matrix: npt.ArrayLike, maximize: bool = False) -> Tuple[_Int64Array, _Int64Array]:
-    """scipy.optimize.linear_sum_assignment, same pairs and tie-breaking."""
+def lapjv(cost: ArrayLike, cost_limit: float) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+
+SceneFrame = Tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.int64]]
+
+class SceneGenerator:
+    """Deterministic synthetic street-scene detections."""
+
+    def __init__(
+        self,
+        num_frames: int = 300,
+        objects_per_frame: float = 20.0,
+        seed: int = 0,
+        width: float = 0.0,
+        height: float = 0.0,
+        mean_lifetime: float = 300.0,
+        miss_rate: float = 0.05,
+        occlusion_rate: float = 0.01,
+        low_score_share: float = 0.15,
+        false_positive_rate: float = 0.05,
+        box_noise: float = 0.03,
+    ) -> None: ...
+    def __iter__(self) -> Iterator[SceneFrame]: ...
+    def __next__(self) -> SceneFrame: ...
+    @property
+    def frame(self) -> int: ...
+    @property
+    def width(self) -> float: ...
+    @property
+    def height(self) -> float: ...
+
+def generate_scene(
+    num_frames: int = 300,
+    objects_per_frame: float = 20.0,
+    seed: int = 0,
+    width: float = 0.0,
+    height: float = 0.0,
+    mean_lifetime: float = 300.0,
+    miss_rate: float = 0.05,
+    occlusion_rate: float = 0.01,
+    low_score_share: float = 0.15,
+    false_positive_rate: float = 0.05,
+    box_noise: float = 0.03,
+) -> List[SceneFrame]: ...
+
+def linear_sum_assignment(
+    cost_matrix: ArrayLike, maximize: bool = False
+) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """scipy.optimize.linear_sum_assignment: same pairs, same tie-breaking, same errors."""
 
 class TrackersByteTrackerCore:
     """Native engine of bytetrack_cpp.ByteTrackTracker (roboflow trackers 2.2.0 / 2.6.1)."""
@@ -85,10 +133,10 @@ class TrackersByteTrackerCore:
     ) -> None: ...
     def update_arrays(
         self,
-        xyxy: npt.ArrayLike,
-        confidence: Optional[npt.ArrayLike] = None,
+        xyxy: ArrayLike,
+        confidence: Optional[ArrayLike] = None,
         timestamp: Optional[float] = None,
-    ) -> Tuple[_Int64Array, _Int64Array]:
+    ) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """(det_index, tracker_id) of every output row, in the reference's order."""
     def reset(self) -> None: ...
     @property
