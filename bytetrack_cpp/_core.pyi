@@ -114,7 +114,7 @@ def generate_scene(
 ) -> List[SceneFrame]: ...
 
 def linear_sum_assignment(
-    cost_matrix: ArrayLike, maximize: bool = False
+    cost: ArrayLike, maximize: bool = False
 ) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """scipy.optimize.linear_sum_assignment: same pairs, same tie-breaking, same errors."""
 

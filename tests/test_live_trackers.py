@@ -250,3 +250,16 @@ def test_unusual_array_layouts_match_trackers_2_6_1():
         want = ref.update(det)
         got = ours.update(det)
         assert_same_detections(got, want, f"frame {f} kind {kind}")
+
+
+@pytest.mark.skipif(TRACKERS_VERSION != "2.6.1", reason="needs trackers==2.6.1 (the test extra pins it)")
+@pytest.mark.parametrize("seed, settings", [(1, {}), (2, dict(track_activation_threshold=0.25)),
+                                            (3, dict(minimum_consecutive_frames=1, lost_track_buffer=15))])
+def test_street_scenes_match_trackers_2_6_1(seed, settings):
+    """The package's own street-scene generator (bytetrack_cpp.generate_scene), 300 frames."""
+    frames = bytetrack_cpp.generate_scene(num_frames=300, objects_per_frame=20.0, seed=seed)
+    ref = trackers.ByteTrackTracker(**settings)
+    ours = bytetrack_cpp.ByteTrackTracker(**settings)
+    for f, frame in enumerate(frames):
+        detections = to_detections(frame)
+        assert_same_detections(ours.update(detections), ref.update(detections), f"seed {seed} frame {f}")

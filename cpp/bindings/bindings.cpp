@@ -196,18 +196,18 @@ void bind_linear_sum_assignment(py::module_& m) {
     m.def(
         "linear_sum_assignment",
         [](py::handle cost_obj, bool maximize) {
-            if (cost_obj.is_none()) throw py::type_error("cost_matrix must be an array of numbers, got None");
+            if (cost_obj.is_none()) throw py::type_error("cost must be an array of numbers, got None");
             py::array raw = py::array::ensure(cost_obj);
-            if (!raw) throw py::type_error("cost_matrix must be array-like of numbers");
+            if (!raw) throw py::type_error("cost must be array-like of numbers");
             const char kind = raw.dtype().kind();
             if (kind != 'f' && kind != 'i' && kind != 'u' && kind != 'b')
-                throw py::type_error("cost_matrix must hold real numbers, got dtype " +
+                throw py::type_error("cost must hold real numbers, got dtype " +
                                      std::string(py::str(raw.dtype())));
             if (raw.ndim() != 2)
                 throw py::value_error("expected a matrix (2-D array), got a " + std::to_string(raw.ndim()) +
                                       " array");
             if (raw.shape(0) > INT32_MAX / 2 || raw.shape(1) > INT32_MAX / 2)
-                throw py::value_error("cost_matrix is too large");
+                throw py::value_error("cost is too large");
             DoubleArray cost = DoubleArray::ensure(raw);
             const int rows = static_cast<int>(cost.shape(0));
             const int cols = static_cast<int>(cost.shape(1));
@@ -231,12 +231,12 @@ void bind_linear_sum_assignment(py::module_& m) {
             }
             return py::make_tuple(row_ind, col_ind);
         },
-        py::arg("cost_matrix"), py::arg("maximize") = false,
+        py::arg("cost"), py::arg("maximize") = false,
         R"doc(
 Solve the linear sum assignment problem exactly like scipy.optimize.linear_sum_assignment
 (same algorithm, same pairs, same tie-breaking, same errors).
 
-cost_matrix: (R, C) array of real numbers; +inf forbids a pair.
+cost: (R, C) array of real numbers (scipy calls it cost_matrix); +inf forbids a pair.
 maximize: find the maximum-weight matching instead.
 
 Returns (row_ind, col_ind), int64 arrays of length min(R, C), sorted by row.
