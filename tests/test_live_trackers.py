@@ -124,6 +124,8 @@ SCENES = {
     "mask-data-metadata-iou0.3-60fps": (5, dict(minimum_iou_threshold=0.3, high_conf_det_threshold=0.5,
                                                  frame_rate=60.0), dict(extras=True), {}),
     "buffer0-ties": (6, dict(lost_track_buffer=0, track_activation_threshold=0.3), {}, dict(tie_boxes=True)),
+    "float16-confidence": (8, dict(high_conf_det_threshold=0.1, track_activation_threshold=0.35),
+                           dict(conf_dtype=np.float16), {}),
     "crowded-ties-float32": (7, dict(track_activation_threshold=0.35, high_conf_det_threshold=0.35),
                              dict(conf_dtype=np.float32), dict(tie_boxes=True, n_objects=30, spurious=0.7)),
 }

@@ -328,9 +328,9 @@ bool native_byte_order(const py::dtype& d) {
 }
 
 // A real-valued array as native float32 or float64 (other real dtypes become
-// float64, as they behave in the reference); `is_float32` says whether NumPy would
-// compute in float32.
-py::array as_real_array(py::handle obj, const char* name, bool& is_float32) {
+// float64, as they behave in the reference; float16 becomes float32). `float_bits`
+// is the precision NumPy computes in for it: 16, 32 or 64.
+py::array as_real_array(py::handle obj, const char* name, int& float_bits) {
     if (obj.is_none()) throw py::type_error(std::string(name) + " must be an array of numbers, got None");
     py::array a = py::isinstance<py::array>(obj) ? py::reinterpret_borrow<py::array>(obj) : py::array::ensure(obj);
     if (!a) throw py::type_error(std::string(name) + " must be array-like of numbers");
@@ -338,7 +338,8 @@ py::array as_real_array(py::handle obj, const char* name, bool& is_float32) {
     const char kind = dt.kind();
     if (kind != 'f' && kind != 'i' && kind != 'u' && kind != 'b')
         throw py::type_error(std::string(name) + " must hold real numbers, got dtype " + std::string(py::str(dt)));
-    is_float32 = kind == 'f' && dt.itemsize() <= 4;
+    float_bits = kind == 'f' && dt.itemsize() <= 4 ? static_cast<int>(dt.itemsize()) * 8 : 64;
+    const bool is_float32 = float_bits <= 32;
     const bool direct = kind == 'f' && (dt.itemsize() == 4 || dt.itemsize() == 8) && native_byte_order(dt);
     if (!direct) {
         if (is_float32)
@@ -353,8 +354,8 @@ py::array as_real_array(py::handle obj, const char* name, bool& is_float32) {
 
 // Validates and runs one frame; the output rows / ids are in engine.tracker.
 std::size_t run_frame(TrackersEngine& self, py::handle xyxy_obj, py::handle conf_obj, py::handle ts_obj) {
-    bool xyxy_f32 = false;
-    py::array xyxy = as_real_array(xyxy_obj, "xyxy", xyxy_f32);
+    int xyxy_bits = 64;
+    py::array xyxy = as_real_array(xyxy_obj, "xyxy", xyxy_bits);
     std::size_t n;
     if (xyxy.ndim() == 2 && xyxy.shape(1) == 4) {
         n = static_cast<std::size_t>(xyxy.shape(0));
@@ -369,18 +370,19 @@ std::size_t run_frame(TrackersEngine& self, py::handle xyxy_obj, py::handle conf
     }
     TrackersFrame frame;
     frame.n = n;
-    frame.xyxy_float32 = xyxy_f32;
+    frame.xyxy_float32 = xyxy_bits <= 32;
     copy_as_double(xyxy, self.xyxy_buf);
     frame.xyxy = self.xyxy_buf.data();
     if (!conf_obj.is_none()) {
-        bool conf_f32 = false;
-        py::array conf = as_real_array(conf_obj, "confidence", conf_f32);
+        int conf_bits = 64;
+        py::array conf = as_real_array(conf_obj, "confidence", conf_bits);
         if (!(conf.ndim() == 1 || (conf.size() == 0 && n == 0)))
             throw py::value_error("confidence must be 1-D with N elements");
         if (static_cast<std::size_t>(conf.size()) != n)
             throw py::value_error("confidence has " + std::to_string(conf.size()) + " elements but xyxy has " +
                                   std::to_string(n) + " rows");
-        frame.confidence_float32 = conf_f32;
+        frame.confidence_float32 = conf_bits <= 32;
+        frame.confidence_float16 = conf_bits == 16;
         copy_as_double(conf, self.conf_buf);
         frame.confidence = self.conf_buf.data();
     }

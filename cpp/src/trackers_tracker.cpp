@@ -42,6 +42,19 @@ int clamp_to_int(double v) {
 // >= 2.6 keeps the configured process noise (its _NOMINAL_FRAME_STEP_TOLERANCE_SECONDS).
 constexpr double kNominalStepToleranceSeconds = 0.004;
 
+// The float16 value nearest to v (ties to even), as NumPy converts a Python float
+// compared with a float16 array.
+double round_to_float16(double v) {
+    if (!std::isfinite(v) || v == 0.0) return v;
+    const double a = std::fabs(v);
+    if (a >= 65520.0) return std::copysign(HUGE_VAL, v);  // rounds past the largest half, 65504
+    int e;
+    std::frexp(a, &e);                                  // a = m * 2^e, 0.5 <= m < 1
+    const int lsb_exp = std::max(e - 11, -24);          // 11 significant bits; subnormals step 2^-24
+    const double scaled = std::ldexp(a, -lsb_exp);      // exact
+    return std::copysign(std::ldexp(std::nearbyint(scaled), lsb_exp), v);
+}
+
 }  // namespace
 
 TrackersByteTracker::TrackersByteTracker(const TrackersConfig& config) : config_(config) {
@@ -275,10 +288,13 @@ std::size_t TrackersByteTracker::update(const TrackersFrame& frame, const double
     high_.clear();
     low_.clear();
     const float high_f32 = static_cast<float>(config_.high_conf_det_threshold);
+    const double high_f16 = round_to_float16(config_.high_conf_det_threshold);
     for (std::size_t i = 0; i < frame.n; ++i) {
         bool high;
         if (frame.confidence == nullptr)
             high = !v220 && 1.0f >= high_f32;
+        else if (frame.confidence_float16)
+            high = frame.confidence[i] >= high_f16;
         else if (frame.confidence_float32)
             high = static_cast<float>(frame.confidence[i]) >= high_f32;
         else

@@ -47,6 +47,7 @@ struct TrackersFrame {
     bool xyxy_float32 = true;
     const double* confidence = nullptr;  // n values, or nullptr (sv.Detections.confidence is None)
     bool confidence_float32 = false;
+    bool confidence_float16 = false;  // NumPy compares a float16 array in float16
     std::size_t n = 0;
 };
 
