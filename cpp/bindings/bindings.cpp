@@ -4,16 +4,20 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "bytetrack/byte_tracker.hpp"
 #include "bytetrack/id_counter.hpp"
 #include "bytetrack/lapjv.hpp"
+#include "bytetrack/linear_sum_assignment.hpp"
 #include "bytetrack/scene_generator.hpp"
 
 namespace py = pybind11;
@@ -182,6 +186,61 @@ cost_limit=cost_limit) of lap >= 0.5 (the solver the ifzhang trackers use).
 
 Returns (x, y): x[i] is the column matched to row i or -1, y[j] the row matched
 to column j or -1. A pair is only matched if its cost is <= cost_limit.
+)doc");
+}
+
+// ---------------------------------------------------------------- linear_sum_assignment
+
+void bind_linear_sum_assignment(py::module_& m) {
+    m.def(
+        "linear_sum_assignment",
+        [](py::handle cost_obj, bool maximize) {
+            if (cost_obj.is_none()) throw py::type_error("cost_matrix must be an array of numbers, got None");
+            py::array raw = py::array::ensure(cost_obj);
+            if (!raw) throw py::type_error("cost_matrix must be array-like of numbers");
+            const char kind = raw.dtype().kind();
+            if (kind != 'f' && kind != 'i' && kind != 'u' && kind != 'b')
+                throw py::type_error("cost_matrix must hold real numbers, got dtype " +
+                                     std::string(py::str(raw.dtype())));
+            if (raw.ndim() != 2)
+                throw py::value_error("expected a matrix (2-D array), got a " + std::to_string(raw.ndim()) +
+                                      " array");
+            if (raw.shape(0) > INT32_MAX / 2 || raw.shape(1) > INT32_MAX / 2)
+                throw py::value_error("cost_matrix is too large");
+            DoubleArray cost = DoubleArray::ensure(raw);
+            const int rows = static_cast<int>(cost.shape(0));
+            const int cols = static_cast<int>(cost.shape(1));
+            const int k_max = std::min(rows, cols);
+            std::vector<int> r(static_cast<std::size_t>(k_max)), c(static_cast<std::size_t>(k_max));
+            LinearSumAssignment solver;
+            int k;
+            {
+                py::gil_scoped_release release;
+                k = solver.solve(cost.data(), rows, cols, maximize, r.data(), c.data());
+            }
+            if (k < 0) {
+                if (solver.last_status() == LinearSumAssignment::Status::infeasible)
+                    throw py::value_error("cost matrix is infeasible");
+                throw py::value_error("matrix contains invalid numeric entries");
+            }
+            py::array_t<std::int64_t> row_ind(k), col_ind(k);
+            for (int i = 0; i < k; ++i) {
+                row_ind.mutable_data()[i] = r[static_cast<std::size_t>(i)];
+                col_ind.mutable_data()[i] = c[static_cast<std::size_t>(i)];
+            }
+            return py::make_tuple(row_ind, col_ind);
+        },
+        py::arg("cost_matrix"), py::arg("maximize") = false,
+        R"doc(
+Solve the linear sum assignment problem exactly like scipy.optimize.linear_sum_assignment
+(same algorithm, same pairs, same tie-breaking, same errors).
+
+cost_matrix: (R, C) array of real numbers; +inf forbids a pair.
+maximize: find the maximum-weight matching instead.
+
+Returns (row_ind, col_ind), int64 arrays of length min(R, C), sorted by row.
+Raises ValueError if the matrix is not 2-D, contains NaN (or -inf when minimising,
++inf when maximising), or admits no complete assignment.
 )doc");
 }
 
@@ -375,6 +434,7 @@ PYBIND11_MODULE(_core, m) {
     m.doc() = "bytetrack_cpp native core";
     bind_tracks(m);
     bind_lapjv(m);
+    bind_linear_sum_assignment(m);
     bind_id_counter(m);
     bind_byte_tracker(m);
     bind_scene_generator(m);
