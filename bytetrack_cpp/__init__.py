@@ -10,9 +10,11 @@ from bytetrack_cpp._core import (
     lapjv,
     linear_sum_assignment,
 )
+from bytetrack_cpp.supervision_compat import ByteTrack
 
 __all__ = [
     "BYTETracker",
+    "ByteTrack",
     "IdCounter",
     "SceneGenerator",
     "Tracks",
