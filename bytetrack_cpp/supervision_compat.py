@@ -10,6 +10,7 @@ first time a result is built, so the package does not depend on it.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
 from typing import Any
@@ -39,6 +40,34 @@ def _integer(name: str, value: Any, low: int) -> int:
     if not low <= value <= 2**31 - 1:
         raise ValueError(f"{name} must be an int in [{low}, 2**31 - 1], got {value}")
     return value
+
+
+_DETECTIONS_FIELDS = ("xyxy", "mask", "confidence", "class_id", "tracker_id", "data", "metadata")
+
+
+def _detections_factory(sv: Any):
+    """Returns build(**fields) -> sv.Detections.
+
+    supervision validates every field in Detections.__post_init__, which costs
+    more than tracking the frame. Our results are row subsets of a Detections
+    supervision already accepted, or its own empty layout, so when the class has
+    exactly the seven fields we know, the instance is filled in directly. Any
+    other layout goes through the normal constructor.
+    """
+    cls = sv.Detections
+    try:
+        names = tuple(f.name for f in dataclasses.fields(cls))
+    except TypeError:
+        names = ()
+    if names != _DETECTIONS_FIELDS:
+        return cls
+
+    def build(**fields: Any) -> Any:
+        obj = cls.__new__(cls)
+        obj.__dict__.update(fields)
+        return obj
+
+    return build
 
 
 def _select_data(data: dict, keep: np.ndarray) -> dict:
@@ -112,7 +141,7 @@ class ByteTrack:
             version,
         )
         self._v027 = version == "0.27.0.post1"
-        self._sv = None
+        self._build = None  # set on first use (imports supervision)
 
     @property
     def frame_id(self) -> int:
@@ -159,19 +188,26 @@ class ByteTrack:
         except ValueError as error:
             raise ValueError(f"detections: {error}") from None
 
-        sv = self._sv
-        if sv is None:
-            import supervision as sv
+        build = self._build
+        if build is None:
+            import supervision
 
-            self._sv = sv
+            build = self._build = _detections_factory(supervision)
         if num_tracks == 0:
-            empty = sv.Detections.empty()
-            empty.tracker_id = np.array([], dtype=int)
-            return empty
+            # Detections.empty() with an empty tracker_id; nothing of the input is carried.
+            return build(
+                xyxy=np.empty((0, 4), dtype=np.float32),
+                mask=None,
+                confidence=np.array([], dtype=np.float32),
+                class_id=np.array([], dtype=int),
+                tracker_id=np.array([], dtype=int),
+                data={},
+                metadata={},
+            )
 
         keep = tracker_id != -1
         mask = detections.mask
-        return sv.Detections(
+        return build(
             xyxy=xyxy[keep],
             mask=mask[keep] if mask is not None else None,
             confidence=confidence[keep],

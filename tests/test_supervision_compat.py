@@ -209,8 +209,9 @@ SV027_SCRIPT = textwrap.dedent(
         tracker = sv.ByteTrack(**case["params"])
         frames = []
         for xyxy, scores, classes in case["frames"]:
-            det = sv.Detections(xyxy=np.asarray(xyxy, np.float32).reshape(-1, 4),
-                                confidence=np.asarray(scores, np.float32),
+            dtype = np.dtype(case["dtype"])
+            det = sv.Detections(xyxy=np.asarray(xyxy, dtype).reshape(-1, 4),
+                                confidence=np.asarray(scores, dtype),
                                 class_id=np.asarray(classes, int),
                                 data={"det_index": np.arange(len(scores))})
             out = tracker.update_with_detections(det)
@@ -224,20 +225,27 @@ SV027_SCRIPT = textwrap.dedent(
 @pytest.mark.skipif(not os.environ.get("BYTETRACK_SV027_PYTHON"),
                     reason="set BYTETRACK_SV027_PYTHON to a Python with supervision==0.27.0.post1")
 def test_live_supervision_027_subprocess():
-    cases = [(seed, params) for seed, params in LIVE_CASES]
+    # float32 input, and float64 input (supervision 0.27 then fuses scores in float64).
+    cases = [(seed, params, "float32") for seed, params in LIVE_CASES]
+    cases += [(seed, params, "float64") for seed, params in LIVE_CASES[:4]]
     job = []
-    for seed, params in cases:
+    for seed, params, dtype in cases:
         frames = scene(seed)
-        job.append({"params": params, "frames": [(x.tolist(), s.tolist(), c.tolist()) for x, s, c in frames]})
+        if dtype == "float64":
+            frames = [(x.astype(np.float64) + 1e-3 * np.sin(np.arange(x.size)).reshape(x.shape),
+                       s.astype(np.float64), c) for x, s, c in frames]
+        job.append({"params": params, "dtype": dtype,
+                    "frames": [(x.tolist(), s.tolist(), c.tolist()) for x, s, c in frames]})
     done = subprocess.run([os.environ["BYTETRACK_SV027_PYTHON"], "-c", SV027_SCRIPT], input=json.dumps(job),
                           capture_output=True, text=True, check=True)
     results = json.loads(done.stdout)
-    for (seed, params), expected in zip(cases, results):
+    for (seed, params, dtype), case, expected in zip(cases, job, results):
         ours = bytetrack_cpp.ByteTrack(**params, version="0.27.0.post1")
-        for t, ((xyxy, scores, classes), (ids, rows)) in enumerate(zip(scene(seed), expected)):
-            out = ours.update_with_detections(make_detections(xyxy, scores, classes))
+        for t, ((xyxy, scores, classes), (ids, rows)) in enumerate(zip(case["frames"], expected)):
+            xyxy = np.asarray(xyxy, dtype).reshape(-1, 4)
+            out = ours.update_with_detections(make_detections(xyxy, np.asarray(scores, dtype), np.asarray(classes)))
             got_rows = out.data["det_index"].tolist() if len(out) else []
-            assert (out.tracker_id.tolist(), got_rows) == (ids, rows), f"seed {seed} {params} frame {t}"
+            assert (out.tracker_id.tolist(), got_rows) == (ids, rows), f"seed {seed} {params} {dtype} frame {t}"
 
 
 # ----------------------------------------------------------------- CPython set order

@@ -42,8 +42,8 @@ inline double np_minimum(double a, double b) {
 inline float iou_supervision030(const Box& a, const Box& b) {
     double iw = np_minimum(a.x2, b.x2) - np_maximum(a.x1, b.x1);
     double ih = np_minimum(a.y2, b.y2) - np_maximum(a.y1, b.y1);
-    if (iw < 0.0) iw = 0.0;  // np.clip keeps NaN
-    if (ih < 0.0) ih = 0.0;
+    // No overlap: the ratio is 0 whatever the union (the common case, skip the division).
+    if (iw <= 0.0 || ih <= 0.0) return 0.0f;  // NaN (kept by np.clip) goes on
     const double inter = iw * ih;
     const double area_a = (a.x2 - a.x1) * (a.y2 - a.y1);
     const double area_b = (b.x2 - b.x1) * (b.y2 - b.y1);
@@ -60,9 +60,8 @@ inline float iou_supervision027(const Box& a, bool a_f32, const Box& b, bool b_f
     const float iy1 = static_cast<float>(np_maximum(a.y1, b.y1));
     const float ix2 = static_cast<float>(np_minimum(a.x2, b.x2));
     const float iy2 = static_cast<float>(np_minimum(a.y2, b.y2));
-    float iw = ix2 - ix1, ih = iy2 - iy1;
-    if (iw < 0.0f) iw = 0.0f;
-    if (ih < 0.0f) ih = 0.0f;
+    const float iw = ix2 - ix1, ih = iy2 - iy1;
+    if (iw <= 0.0f || ih <= 0.0f) return 0.0f;  // no overlap: the ratio is 0
     const float inter = iw * ih;
     auto area = [](const Box& r, bool f32) {
         if (f32) {
