@@ -242,19 +242,26 @@ bool BYTETracker::all_float32(const std::vector<int>& slots) const {
     return !slots.empty();
 }
 
-double BYTETracker::pair_cost(const STrack& track, bool tracks_f32, const Box& b, bool b_f32) const {
+BYTETracker::CostBox BYTETracker::cost_box(const Box& b, bool f32_array) const {
     switch (sem_.iou) {
-        case IouRule::PlusOne: return 1.0 - iou_plus_one(track.box, b);
+        case IouRule::PlusOne: return CostBox{b, 0.0};
         case IouRule::Supervision030: {
             // iou_distance casts both box arrays to float32 first.
-            const Box& t = track.box;
-            const Box a{static_cast<float>(t.x1), static_cast<float>(t.y1), static_cast<float>(t.x2),
-                        static_cast<float>(t.y2)};
-            const Box c{static_cast<float>(b.x1), static_cast<float>(b.y1), static_cast<float>(b.x2),
+            const Box r{static_cast<float>(b.x1), static_cast<float>(b.y1), static_cast<float>(b.x2),
                         static_cast<float>(b.y2)};
-            return 1.0f - iou_supervision030(a, c);
+            return CostBox{r, area_supervision030(r)};
         }
-        case IouRule::Supervision027: return 1.0f - iou_supervision027(track.box, tracks_f32, b, b_f32);
+        case IouRule::Supervision027: return CostBox{b, area_supervision027(b, f32_array)};
+    }
+    return CostBox{b, 0.0};
+}
+
+double BYTETracker::pair_cost(const CostBox& a, bool a_f32, const CostBox& b, bool b_f32) const {
+    switch (sem_.iou) {
+        case IouRule::PlusOne: return 1.0 - iou_plus_one(a.box, b.box);
+        case IouRule::Supervision030: return 1.0f - iou_supervision030(a.box, a.area, b.box, b.area);
+        case IouRule::Supervision027:
+            return 1.0f - iou_supervision027(a.box, a.area, a_f32, b.box, b.area, b_f32);
     }
     return 1.0;
 }
@@ -306,11 +313,15 @@ void BYTETracker::associate(const std::vector<int>& slots, const std::vector<Det
     const bool tracks_f32 = sv && all_float32(slots);
     // supervision 0.27 fuses with scores of the input's dtype; 0.30 casts them to float32.
     const bool fuse_f32 = sv && (sem_.iou == IouRule::Supervision030 || input_f32_);
+    row_boxes_.clear();
+    col_boxes_.clear();
+    for (int slot : slots) row_boxes_.push_back(cost_box(tracks_[slot].box, tracks_f32));
+    for (const Detection& d : dets) col_boxes_.push_back(cost_box(d.box, true));  // float32 tlbr
     for (int r = 0; r < rows; ++r) {
-        const STrack& track = tracks_[slots[r]];
+        const CostBox& track = row_boxes_[r];
         double* out = cost_.data() + static_cast<std::size_t>(r) * cols;
         for (int c = 0; c < cols; ++c) {
-            double dist = pair_cost(track, tracks_f32, dets[c].box, true);
+            double dist = pair_cost(track, tracks_f32, col_boxes_[c], true);
             if (fuse) {
                 // Literal reference arithmetic: similarity recovered from the distance.
                 if (!sv) {
@@ -576,11 +587,15 @@ void BYTETracker::remove_duplicates() {
     const double limit = sv ? as_float(sem_.duplicate_thresh) : sem_.duplicate_thresh;
     const bool tracked_f32 = sv && all_float32(next_tracked_);
     const bool lost_f32 = sv && all_float32(next_lost_);
+    row_boxes_.clear();
+    col_boxes_.clear();
+    for (int slot : next_tracked_) row_boxes_.push_back(cost_box(tracks_[slot].box, tracked_f32));
+    for (int slot : next_lost_) col_boxes_.push_back(cost_box(tracks_[slot].box, lost_f32));
     for (std::size_t p = 0; p < nt; ++p) {
         const STrack& a = tracks_[next_tracked_[p]];
         for (std::size_t q = 0; q < nl; ++q) {
             const STrack& b = tracks_[next_lost_[q]];
-            if (pair_cost(a, tracked_f32, b.box, lost_f32) < limit) {
+            if (pair_cost(row_boxes_[p], tracked_f32, col_boxes_[q], lost_f32) < limit) {
                 // The older track wins; on a tie the tracked one goes.
                 if (a.frame_id - a.start_frame > b.frame_id - b.start_frame) {
                     drop_lost_[q] = 1;

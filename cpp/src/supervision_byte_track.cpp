@@ -43,14 +43,21 @@ std::size_t SupervisionByteTrack::update(const double* xyxy, const double* confi
     const bool v027 = config_.version == SupervisionVersion::V0_27_0_post1;
     bool tracks_f32 = true;
     for (std::size_t j = 0; j < m; ++j) tracks_f32 = tracks_f32 && tracker_.output_box_is_float32(j);
+    track_area_.resize(m);
+    for (std::size_t j = 0; j < m; ++j) {
+        track_area_[j] = v027 ? area_supervision027(tracks[j].box, tracks_f32) : area_supervision030(tracks[j].box);
+    }
     cost_.resize(n * m);
     for (std::size_t i = 0; i < n; ++i) {
         const double* b = xyxy + 4 * i;
         const Box det{b[0], b[1], b[2], b[3]};
+        const double det_area = v027 ? area_supervision027(det, float32_input) : area_supervision030(det);
+        double* out = cost_.data() + i * m;
         for (std::size_t j = 0; j < m; ++j) {
-            const float iou = v027 ? iou_supervision027(det, float32_input, tracks[j].box, tracks_f32)
-                                   : iou_supervision030(det, tracks[j].box);
-            cost_[i * m + j] = 1.0f - iou;
+            const float iou =
+                v027 ? iou_supervision027(det, det_area, float32_input, tracks[j].box, track_area_[j], tracks_f32)
+                     : iou_supervision030(det, det_area, tracks[j].box, track_area_[j]);
+            out[j] = 1.0f - iou;
         }
     }
     const double limit = static_cast<double>(0.5f);

@@ -154,8 +154,16 @@ private:
     void measurement(const Detection& det, double xyah[4]) const;
     void refresh_box(STrack& track) const;
     void predict(STrack& track, bool f32_noise) const;
-    // Association distance of track box a and detection/track box b.
-    double pair_cost(const STrack& track, bool tracks_f32, const Box& b, bool b_f32) const;
+    // A box as the preset's IoU sees it (supervision 0.30 rounds corners to
+    // float32), with its area computed once per matrix instead of once per pair.
+    struct CostBox {
+        Box box;
+        double area;
+    };
+    CostBox cost_box(const Box& b, bool f32_array) const;
+    // Association distance between row box a and column box b; `*_f32`: the
+    // whole row/column array is float32 (supervision 0.27 numerics).
+    double pair_cost(const CostBox& a, bool a_f32, const CostBox& b, bool b_f32) const;
     bool all_float32(const std::vector<int>& slots) const;
     void solve(int rows, int cols, double thresh, bool cost_f32);
     // Fills matches_, unmatched_rows_, unmatched_cols_ (each ascending).
@@ -191,6 +199,7 @@ private:
     LinearSumAssignment lsa_;
     std::vector<int> lsa_rows_, lsa_cols_;
     std::vector<std::int64_t> set_table_;
+    std::vector<CostBox> row_boxes_, col_boxes_;
     bool input_f32_ = false;
 };
 

@@ -55,7 +55,7 @@ private:
     SupervisionConfig config_;
     BYTETracker tracker_;
     LinearSumAssignment lsa_;
-    std::vector<double> cost_;
+    std::vector<double> cost_, track_area_;
     std::vector<int> rows_, cols_;
 };
 
