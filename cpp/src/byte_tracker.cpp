@@ -53,27 +53,19 @@ void TrackerConfig::validate() const {
 }
 
 Semantics Semantics::from_config(const TrackerConfig& c) {
+    // Value-initialised: every switch not set below is off / the ifzhang rule.
     Semantics s{};
     s.max_time_lost = static_cast<int>(c.frame_rate / 30.0 * c.track_buffer);
     s.second_thresh = 0.5;
     s.duplicate_thresh = 0.15;
     s.low_floor = 0.1;
-    s.low_has_floor = true;
-    s.float_thresholds = false;
-    s.thresholds_follow_input = false;
-    s.iou = IouRule::PlusOne;
-    s.assignment = AssignmentRule::Lapjv;
-    s.float32_detections = false;
-    s.cpython_set_order = false;
-    s.removed_previous_frame_only = false;
-    s.drop_invalid_rows = false;
-    s.id_rule = IdRule::AtBirth;
     s.min_consecutive = c.min_consecutive_frames;
     if (c.preset == Preset::Supervision027 || c.preset == Preset::Supervision030) {
         // supervision's sv.ByteTrack (reference-spec 1.C.4): ifzhang-Python-like
         // core with NumPy float32 numerics and scipy assignment.
         const bool v030 = c.preset == Preset::Supervision030;
         s.fuse_score = true;  // no mot20 switch
+        s.strict_split = true;
         s.high_inclusive = v030;
         s.thresholds_follow_input = true;
         s.det_thresh = c.track_thresh + 0.1;
@@ -90,9 +82,11 @@ Semantics Semantics::from_config(const TrackerConfig& c) {
         s.removed_previous_frame_only = true;
         s.drop_invalid_rows = v030;
         s.id_rule = v030 ? IdRule::Supervision030 : IdRule::Supervision027;
-    } else if (c.preset == Preset::Ifzhang) {
+        return s;
+    }
+    if (c.preset == Preset::Ifzhang) {
         s.fuse_score = !c.mot20;
-        s.high_inclusive = false;
+        s.strict_split = true;
         s.det_thresh = c.track_thresh + 0.1;
         s.match_thresh = c.match_thresh;
         s.unconfirmed_thresh = 0.7;
@@ -102,9 +96,7 @@ Semantics Semantics::from_config(const TrackerConfig& c) {
         // deploy/TensorRT|ncnn: no fusion, ">=" split with no floor, float thresholds;
         // its fixed high_thresh 0.6 is track_thresh + 0.1 at the default 0.5.
         s.fuse_score = false;
-        s.high_inclusive = true;
-        s.low_has_floor = false;
-        s.float_thresholds = true;
+        s.strict_split = false;
         s.det_thresh = as_float(c.track_thresh + 0.1);
         s.match_thresh = as_float(c.match_thresh);
         s.unconfirmed_thresh = as_float(0.7);
@@ -128,7 +120,6 @@ void BYTETracker::reset() {
     tracked_.clear();
     lost_.clear();
     output_.clear();
-    output_f32_.clear();
     if (owns_ids_) ids_->reset();
 }
 
@@ -161,9 +152,36 @@ void BYTETracker::split_detections(const double* xyxy, const double* scores,
                                    const std::int64_t* class_ids, std::size_t n) {
     high_.clear();
     low_.clear();
-    const bool in_float = sem_.float_thresholds || (sem_.thresholds_follow_input && input_f32_);
-    const double t = in_float ? as_float(config_.track_thresh) : config_.track_thresh;
-    const double floor = in_float ? as_float(sem_.low_floor) : sem_.low_floor;
+    if (sem_.thresholds_follow_input) {
+        split_detections_supervision(xyxy, scores, n);
+        return;
+    }
+    const double t = sem_.strict_split ? config_.track_thresh : as_float(config_.track_thresh);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double s = scores[i];
+        bool high, low;
+        if (sem_.strict_split) {
+            // A score equal to the threshold falls in neither set (reference behaviour).
+            high = s > t;
+            low = s > sem_.low_floor && s < t;
+        } else {
+            high = s >= t;
+            low = !high;
+        }
+        if (!high && !low) continue;
+        const double* b = xyxy + 4 * i;
+        const std::int64_t cls = class_ids ? class_ids[i] : -1;
+        (high ? high_ : low_)
+            .push_back(make_detection(b[0], b[1], b[2], b[3], s, cls, static_cast<std::int64_t>(i)));
+    }
+}
+
+// supervision: NumPy compares float32 scores with float32-rounded thresholds;
+// 0.30 first drops rows with a non-finite value or an empty box; boxes become
+// float32 tlwh.
+void BYTETracker::split_detections_supervision(const double* xyxy, const double* scores, std::size_t n) {
+    const double t = input_f32_ ? as_float(config_.track_thresh) : config_.track_thresh;
+    const double floor = input_f32_ ? as_float(sem_.low_floor) : sem_.low_floor;
     for (std::size_t i = 0; i < n; ++i) {
         const double s = scores[i];
         const double* b = xyxy + 4 * i;
@@ -171,13 +189,10 @@ void BYTETracker::split_detections(const double* xyxy, const double* scores,
             !(std::isfinite(b[0]) && std::isfinite(b[1]) && std::isfinite(b[2]) && std::isfinite(b[3]) &&
               std::isfinite(s) && b[2] > b[0] && b[3] > b[1]))
             continue;
-        // With a floor, a score equal to the threshold may fall in neither set
-        // (reference behaviour).
         const bool high = sem_.high_inclusive ? s >= t : s > t;
-        const bool low = sem_.low_has_floor ? (s > floor && s < t) : !high;
+        const bool low = s > floor && s < t;
         if (!high && !low) continue;
-        const std::int64_t cls = class_ids ? class_ids[i] : -1;
-        (high ? high_ : low_).push_back(detection_from_row(b, s, cls, static_cast<std::int64_t>(i)));
+        (high ? high_ : low_).push_back(detection_from_row(b, s, -1, static_cast<std::int64_t>(i)));
     }
 }
 
@@ -266,38 +281,14 @@ double BYTETracker::pair_cost(const CostBox& a, bool a_f32, const CostBox& b, bo
     return 1.0;
 }
 
-// Fills matches_ from cost_ (rows x cols) with the preset's solver.
-void BYTETracker::solve(int rows, int cols, double thresh, bool cost_f32) {
-    if (sem_.assignment == AssignmentRule::Lapjv) {
-        row_sol_.resize(rows);
-        col_sol_.resize(cols);
-        if (!lapjv_.solve_limited(cost_.data(), rows, cols, thresh, row_sol_.data(), col_sol_.data()))
-            throw std::runtime_error("lapjv: assignment failed on a finite cost matrix");
-        for (int r = 0; r < rows; ++r) {
-            if (row_sol_[r] >= 0) matches_.emplace_back(r, row_sol_[r]);
-        }
-        return;
-    }
-    // supervision's linear_assignment: NumPy compares a float32 matrix with the
-    // threshold in float32 and stores the clamp value as float32.
-    const double limit = cost_f32 ? as_float(thresh) : thresh;
-    const double clamp = cost_f32 ? as_float(thresh + 1e-4) : thresh + 1e-4;
-    for (double& v : cost_) {
-        if (v > limit) v = clamp;
-    }
-    const int k = std::min(rows, cols);
-    lsa_rows_.resize(k);
-    lsa_cols_.resize(k);
-    if (lsa_.solve(cost_.data(), rows, cols, false, lsa_rows_.data(), lsa_cols_.data()) < 0)
-        throw std::runtime_error("linear_sum_assignment failed on a finite cost matrix");
-    for (int i = 0; i < k; ++i) {
-        const int r = lsa_rows_[i], c = lsa_cols_[i];
-        if (cost_[static_cast<std::size_t>(r) * cols + c] <= limit) matches_.emplace_back(r, c);
-    }
-}
+
 
 void BYTETracker::associate(const std::vector<int>& slots, const std::vector<Detection>& dets,
                             double thresh, bool fuse) {
+    if (sem_.assignment == AssignmentRule::ScipyClamped) {
+        associate_supervision(slots, dets, thresh, fuse);
+        return;
+    }
     matches_.clear();
     unmatched_rows_.clear();
     unmatched_cols_.clear();
@@ -309,43 +300,97 @@ void BYTETracker::associate(const std::vector<int>& slots, const std::vector<Det
         return;
     }
     cost_.resize(static_cast<std::size_t>(rows) * cols);
-    const bool sv = sem_.iou != IouRule::PlusOne;
-    const bool tracks_f32 = sv && all_float32(slots);
-    // supervision 0.27 fuses with scores of the input's dtype; 0.30 casts them to float32.
-    const bool fuse_f32 = sv && (sem_.iou == IouRule::Supervision030 || input_f32_);
+    for (int r = 0; r < rows; ++r) {
+        const Box& tb = tracks_[slots[r]].box;
+        double* out = cost_.data() + static_cast<std::size_t>(r) * cols;
+        for (int c = 0; c < cols; ++c) {
+            double dist = 1.0 - iou_plus_one(tb, dets[c].box);
+            if (fuse) {
+                // Literal reference arithmetic: similarity recovered from the distance.
+                const double sim = 1.0 - dist;
+                dist = 1.0 - sim * dets[c].score;
+            }
+            out[c] = dist;
+        }
+    }
+    row_sol_.resize(rows);
+    col_sol_.resize(cols);
+    if (!lapjv_.solve_limited(cost_.data(), rows, cols, thresh, row_sol_.data(), col_sol_.data()))
+        throw std::runtime_error("lapjv: assignment failed on a finite cost matrix");
+    for (int r = 0; r < rows; ++r) {
+        if (row_sol_[r] >= 0) {
+            matches_.emplace_back(r, row_sol_[r]);
+        } else {
+            unmatched_rows_.push_back(r);
+        }
+    }
+    for (int c = 0; c < cols; ++c) {
+        if (col_sol_[c] < 0) unmatched_cols_.push_back(c);
+    }
+}
+
+// supervision's iou_distance / fuse_score / linear_assignment: float32 costs
+// (float64 when 0.27 fuses float64 scores), entries above the threshold clamped
+// to threshold + 1e-4, scipy's solver, pairs kept if their cost <= threshold,
+// and the unmatched indices in CPython set order.
+void BYTETracker::associate_supervision(const std::vector<int>& slots, const std::vector<Detection>& dets,
+                                        double thresh, bool fuse) {
+    matches_.clear();
+    unmatched_rows_.clear();
+    unmatched_cols_.clear();
+    const int rows = static_cast<int>(slots.size());
+    const int cols = static_cast<int>(dets.size());
+    if (rows == 0 || cols == 0) {
+        // supervision returns tuple(range(n)) here: ascending.
+        for (int r = 0; r < rows; ++r) unmatched_rows_.push_back(r);
+        for (int c = 0; c < cols; ++c) unmatched_cols_.push_back(c);
+        return;
+    }
+    const bool tracks_f32 = all_float32(slots);
+    // 0.27 fuses with scores of the input's dtype; 0.30 casts them to float32.
+    const bool fuse_f32 = sem_.iou == IouRule::Supervision030 || input_f32_;
+    const bool cost_f32 = !fuse || fuse_f32;
     row_boxes_.clear();
     col_boxes_.clear();
     for (int slot : slots) row_boxes_.push_back(cost_box(tracks_[slot].box, tracks_f32));
     for (const Detection& d : dets) col_boxes_.push_back(cost_box(d.box, true));  // float32 tlbr
+    cost_.resize(static_cast<std::size_t>(rows) * cols);
     for (int r = 0; r < rows; ++r) {
-        const CostBox& track = row_boxes_[r];
         double* out = cost_.data() + static_cast<std::size_t>(r) * cols;
         for (int c = 0; c < cols; ++c) {
-            double dist = pair_cost(track, tracks_f32, col_boxes_[c], true);
+            double dist = pair_cost(row_boxes_[r], tracks_f32, col_boxes_[c], true);
             if (fuse) {
-                // Literal reference arithmetic: similarity recovered from the distance.
-                if (!sv) {
-                    const double sim = 1.0 - dist;
-                    dist = 1.0 - sim * dets[c].score;
+                const float sim = 1.0f - static_cast<float>(dist);
+                if (fuse_f32) {
+                    dist = 1.0f - sim * static_cast<float>(dets[c].score);
                 } else {
-                    const float sim = 1.0f - static_cast<float>(dist);
-                    if (fuse_f32) {
-                        dist = 1.0f - sim * static_cast<float>(dets[c].score);
-                    } else {
-                        dist = 1.0 - static_cast<double>(sim) * dets[c].score;
-                    }
+                    dist = 1.0 - static_cast<double>(sim) * dets[c].score;
                 }
             }
             out[c] = dist;
         }
     }
-    solve(rows, cols, thresh, !sv || !fuse || fuse_f32);
-    // Matches come in ascending row order; collect the rest.
+    // NumPy compares a float32 matrix with the threshold in float32 and stores
+    // the clamp value as float32.
+    const double limit = cost_f32 ? as_float(thresh) : thresh;
+    const double clamp = cost_f32 ? as_float(thresh + 1e-4) : thresh + 1e-4;
+    for (double& v : cost_) {
+        if (v > limit) v = clamp;
+    }
+    const int k = std::min(rows, cols);
+    lsa_rows_.resize(k);
+    lsa_cols_.resize(k);
+    if (lsa_.solve(cost_.data(), rows, cols, false, lsa_rows_.data(), lsa_cols_.data()) < 0)
+        throw std::runtime_error("linear_sum_assignment failed on a finite cost matrix");
     row_sol_.assign(rows, -1);
     col_sol_.assign(cols, -1);
-    for (const auto& m : matches_) {
-        row_sol_[m.first] = m.second;
-        col_sol_[m.second] = m.first;
+    for (int i = 0; i < k; ++i) {  // ascending rows
+        const int r = lsa_rows_[i], c = lsa_cols_[i];
+        if (cost_[static_cast<std::size_t>(r) * cols + c] <= limit) {
+            matches_.emplace_back(r, c);
+            row_sol_[r] = c;
+            col_sol_[c] = r;
+        }
     }
     for (int r = 0; r < rows; ++r) {
         if (row_sol_[r] < 0) unmatched_rows_.push_back(r);
@@ -353,11 +398,9 @@ void BYTETracker::associate(const std::vector<int>& slots, const std::vector<Det
     for (int c = 0; c < cols; ++c) {
         if (col_sol_[c] < 0) unmatched_cols_.push_back(c);
     }
-    if (sem_.cpython_set_order) {
-        // supervision returns them as tuple(set(range(n)) - set(matched)).
-        cpython_set_difference_order(rows, matches_.size(), unmatched_rows_, set_table_);
-        cpython_set_difference_order(cols, matches_.size(), unmatched_cols_, set_table_);
-    }
+    // supervision returns them as tuple(set(range(n)) - set(matched)).
+    cpython_set_difference_order(rows, matches_.size(), unmatched_rows_, set_table_);
+    cpython_set_difference_order(cols, matches_.size(), unmatched_cols_, set_table_);
 }
 
 void BYTETracker::apply_match(STrack& track, const Detection& det) {
@@ -566,27 +609,57 @@ const std::vector<TrackOutput>& BYTETracker::update(const double* xyxy, const do
     lost_.swap(next_lost_);
 
     output_.clear();
-    output_f32_.clear();
     for (int slot : tracked_) {
         const STrack& t = tracks_[slot];
-        if (t.is_activated) {
-            output_.push_back(TrackOutput{t.track_id, t.box, t.score, t.class_id, t.det_index});
-            output_f32_.push_back(t.mean_f32 ? 1 : 0);
-        }
+        if (t.is_activated) output_.push_back(TrackOutput{t.track_id, t.box, t.score, t.class_id, t.det_index});
     }
     return output_;
 }
 
 void BYTETracker::remove_duplicates() {
+    if (sem_.iou != IouRule::PlusOne) {
+        remove_duplicates_supervision();
+        return;
+    }
     const std::size_t nt = next_tracked_.size(), nl = next_lost_.size();
     drop_tracked_.assign(nt, 0);
     drop_lost_.assign(nl, 0);
+    for (std::size_t p = 0; p < nt; ++p) {
+        const STrack& a = tracks_[next_tracked_[p]];
+        for (std::size_t q = 0; q < nl; ++q) {
+            const STrack& b = tracks_[next_lost_[q]];
+            if (1.0 - iou_plus_one(a.box, b.box) < sem_.duplicate_thresh) {
+                // The older track wins; on a tie the tracked one goes.
+                if (a.frame_id - a.start_frame > b.frame_id - b.start_frame) {
+                    drop_lost_[q] = 1;
+                } else {
+                    drop_tracked_[p] = 1;
+                }
+            }
+        }
+    }
+    std::size_t w = 0;
+    for (std::size_t p = 0; p < nt; ++p) {
+        if (!drop_tracked_[p]) next_tracked_[w++] = next_tracked_[p];
+    }
+    next_tracked_.resize(w);
+    w = 0;
+    for (std::size_t q = 0; q < nl; ++q) {
+        if (!drop_lost_[q]) next_lost_[w++] = next_lost_[q];
+    }
+    next_lost_.resize(w);
+}
+
+// supervision's remove_duplicate_tracks: its float32 iou_distance, compared with
+// the threshold in float32; same older-wins rule.
+void BYTETracker::remove_duplicates_supervision() {
+    const std::size_t nt = next_tracked_.size(), nl = next_lost_.size();
     if (nt == 0 || nl == 0) return;
-    const bool sv = sem_.iou != IouRule::PlusOne;
-    // supervision compares float32 distances with the threshold in float32.
-    const double limit = sv ? as_float(sem_.duplicate_thresh) : sem_.duplicate_thresh;
-    const bool tracked_f32 = sv && all_float32(next_tracked_);
-    const bool lost_f32 = sv && all_float32(next_lost_);
+    drop_tracked_.assign(nt, 0);
+    drop_lost_.assign(nl, 0);
+    const double limit = as_float(sem_.duplicate_thresh);
+    const bool tracked_f32 = all_float32(next_tracked_);
+    const bool lost_f32 = all_float32(next_lost_);
     row_boxes_.clear();
     col_boxes_.clear();
     for (int slot : next_tracked_) row_boxes_.push_back(cost_box(tracks_[slot].box, tracked_f32));
@@ -596,7 +669,6 @@ void BYTETracker::remove_duplicates() {
         for (std::size_t q = 0; q < nl; ++q) {
             const STrack& b = tracks_[next_lost_[q]];
             if (pair_cost(row_boxes_[p], tracked_f32, col_boxes_[q], lost_f32) < limit) {
-                // The older track wins; on a tie the tracked one goes.
                 if (a.frame_id - a.start_frame > b.frame_id - b.start_frame) {
                     drop_lost_[q] = 1;
                 } else {

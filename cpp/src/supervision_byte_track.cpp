@@ -41,8 +41,11 @@ std::size_t SupervisionByteTrack::update(const double* xyxy, const double* confi
     // reported track's box; cost = float32(1 - IoU); supervision's
     // linear_assignment with 0.5.
     const bool v027 = config_.version == SupervisionVersion::V0_27_0_post1;
-    bool tracks_f32 = true;
-    for (std::size_t j = 0; j < m; ++j) tracks_f32 = tracks_f32 && tracker_.output_box_is_float32(j);
+    // The reported tracks all still hold the float32 mean of their detection on
+    // frame 1 (births reported at once), and none does later (every reported
+    // track was updated this frame), so NumPy computes their boxes in float32
+    // exactly on frame 1.
+    const bool tracks_f32 = tracker_.frame_id() == 1;
     track_area_.resize(m);
     for (std::size_t j = 0; j < m; ++j) {
         track_area_[j] = v027 ? area_supervision027(tracks[j].box, tracks_f32) : area_supervision030(tracks[j].box);

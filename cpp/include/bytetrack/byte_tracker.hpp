@@ -64,13 +64,11 @@ enum class IdRule {
 };
 
 // The behavioural switches a preset stands for (reference-spec section 6).
+// Value-initialised, every switch below the ifzhang ones is off (ifzhang rule).
 struct Semantics {
     bool fuse_score;                 // IoU x score in the first/unconfirmed association
-    bool high_inclusive;             // high set: s >= t (else s > t)
-    bool low_has_floor;              // low set: floor < s < t (else: every non-high score)
-    double low_floor;                // lower bound of the low-score set
-    bool float_thresholds;           // thresholds held in float (the C++ references)
-    bool thresholds_follow_input;    // compare in float32 when the input is float32 (NumPy 2)
+    bool strict_split;               // high: s > t, low: floor < s < t; else high: s >= t
+    double low_floor;                // lower bound of the low-score set (strict split)
     double det_thresh;               // minimum score for a new track
     double match_thresh;             // first association, distance limit
     double second_thresh;            // second association (low scores)
@@ -79,6 +77,9 @@ struct Semantics {
     bool refresh_box_after_predict;  // false reproduces the pre-2022 C++ stale boxes
     bool lost_sorted_by_id;          // the C++ std::map keeps the lost list sorted
     int max_time_lost;               // frames a lost track may stay lost
+    // supervision (sv.ByteTrack) switches.
+    bool thresholds_follow_input;    // compare in float32 when the input is float32 (NumPy 2)
+    bool high_inclusive;             // high set: s >= t (with thresholds_follow_input)
     IouRule iou;
     AssignmentRule assignment;
     bool float32_detections;         // detection tlwh / xyah / new-track noise in float32
@@ -117,9 +118,6 @@ public:
     const std::vector<TrackOutput>& update(const double* xyxy, const double* scores,
                                            const std::int64_t* class_ids, std::size_t n,
                                            bool float32_input);
-    // Whether output track i's box is float32 arithmetic (a supervision track
-    // still holding the float32 mean of its birth detection).
-    bool output_box_is_float32(std::size_t i) const { return output_f32_[i] != 0; }
 
     // Forgets all tracks and restarts frame counting; an owned id counter restarts
     // too (a shared one is left alone: other trackers rely on it).
@@ -150,10 +148,12 @@ public:
 private:
     void split_detections(const double* xyxy, const double* scores, const std::int64_t* class_ids,
                           std::size_t n);
+    void split_detections_supervision(const double* xyxy, const double* scores, std::size_t n);
     Detection detection_from_row(const double* b, double score, std::int64_t class_id, std::int64_t index) const;
     void measurement(const Detection& det, double xyah[4]) const;
     void refresh_box(STrack& track) const;
-    void predict(STrack& track, bool f32_noise) const;
+    void predict(STrack& track, bool f32_noise = false) const;
+    bool all_float32(const std::vector<int>& slots) const;
     // A box as the preset's IoU sees it (supervision 0.30 rounds corners to
     // float32), with its area computed once per matrix instead of once per pair.
     struct CostBox {
@@ -164,14 +164,15 @@ private:
     // Association distance between row box a and column box b; `*_f32`: the
     // whole row/column array is float32 (supervision 0.27 numerics).
     double pair_cost(const CostBox& a, bool a_f32, const CostBox& b, bool b_f32) const;
-    bool all_float32(const std::vector<int>& slots) const;
-    void solve(int rows, int cols, double thresh, bool cost_f32);
     // Fills matches_, unmatched_rows_, unmatched_cols_ (each ascending).
     void associate(const std::vector<int>& slots, const std::vector<Detection>& dets, double thresh,
                    bool fuse);
+    void associate_supervision(const std::vector<int>& slots, const std::vector<Detection>& dets,
+                               double thresh, bool fuse);
     void apply_match(STrack& track, const Detection& det);
     int new_slot();
     void remove_duplicates();
+    void remove_duplicates_supervision();
     void release_unlisted();
 
     TrackerConfig config_;
@@ -194,8 +195,8 @@ private:
     std::vector<int> unmatched_rows_, unmatched_cols_;
     std::vector<unsigned char> drop_tracked_, drop_lost_;
     std::vector<TrackOutput> output_;
-    std::vector<unsigned char> output_f32_;
     LapjvSolver lapjv_;
+    // supervision presets
     LinearSumAssignment lsa_;
     std::vector<int> lsa_rows_, lsa_cols_;
     std::vector<std::int64_t> set_table_;
