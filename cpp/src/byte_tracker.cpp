@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "bytetrack/cpython_set_order.hpp"
+#include "bytetrack/supervision_iou.hpp"
 #include <string>
 
 namespace bytetrack {

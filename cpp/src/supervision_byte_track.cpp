@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "bytetrack/supervision_iou.hpp"
+
 namespace bytetrack {
 
 SupervisionVersion parse_supervision_version(const std::string& name) {
