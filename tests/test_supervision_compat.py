@@ -383,6 +383,10 @@ def test_invalid_input_raises_before_state_change(version):
         tracker.update_with_detections(sv.Detections(xyxy=np.array([[0, 0, 10, 20]], np.float32)))
     with pytest.raises(TypeError, match="supervision.Detections"):
         tracker.update_with_detections(np.zeros((1, 5)))
+    mismatched = sv.Detections(xyxy=np.array([[0, 0, 10, 20]], np.float32), confidence=np.array([0.9], np.float32))
+    mismatched.confidence = np.array([0.9, 0.8], np.float32)  # changed after supervision validated it
+    with pytest.raises(ValueError, match="confidence must have shape"):
+        tracker.update_with_detections(mismatched)
     with pytest.raises(ValueError, match="1e15"):
         tracker.update_with_detections(sv.Detections(xyxy=np.array([[0, 0, 1e16, 20]]), confidence=np.array([0.9])))
     if version == "0.27.0.post1":

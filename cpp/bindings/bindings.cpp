@@ -464,6 +464,8 @@ num_tracks == 0 means supervision returns Detections.empty().
                 if (xyxy_raw.ndim() != 2 || xyxy_raw.shape(1) != 4)
                     throw py::value_error("detections.xyxy must have shape (N, 4)");
                 const std::size_t n = static_cast<std::size_t>(xyxy_raw.shape(0));
+                if (n > static_cast<std::size_t>(INT32_MAX / 2))
+                    throw py::value_error("detections: too many rows");
                 if (conf_raw.ndim() != 1 || static_cast<std::size_t>(conf_raw.shape(0)) != n)
                     throw py::value_error("detections.confidence must have shape (N,) matching detections.xyxy");
                 DoubleArray xyxy = DoubleArray::ensure(xyxy_raw);
