@@ -70,6 +70,34 @@ class BYTETracker:
     def num_lost(self) -> int: ...
 
 def lapjv(cost: ArrayLike, cost_limit: float) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+def linear_sum_assignment(
+    cost_matrix: ArrayLike, maximize: bool = False
+) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+
+class _SupervisionByteTrack:
+    """Native engine behind bytetrack_cpp.ByteTrack (supervision sv.ByteTrack)."""
+
+    def __init__(
+        self,
+        track_activation_threshold: float,
+        lost_track_buffer: int,
+        minimum_matching_threshold: float,
+        frame_rate: float,
+        minimum_consecutive_frames: int,
+        version: str,
+    ) -> None: ...
+    def update(
+        self, xyxy: ArrayLike, confidence: ArrayLike, float32_input: bool
+    ) -> Tuple[int, npt.NDArray[np.int64]]: ...
+    def reset(self) -> None: ...
+    @property
+    def frame_id(self) -> int: ...
+    @property
+    def max_time_lost(self) -> int: ...
+    @property
+    def det_thresh(self) -> float: ...
+
+def _cpython_set_difference_order(n: int, removed: List[int]) -> List[int]: ...
 
 SceneFrame = Tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.int64]]
 

@@ -15,10 +15,12 @@
 #include <vector>
 
 #include "bytetrack/byte_tracker.hpp"
+#include "bytetrack/cpython_set_order.hpp"
 #include "bytetrack/id_counter.hpp"
 #include "bytetrack/lapjv.hpp"
 #include "bytetrack/linear_sum_assignment.hpp"
 #include "bytetrack/scene_generator.hpp"
+#include "bytetrack/supervision_byte_track.hpp"
 #include "bytetrack/trackers_tracker.hpp"
 
 namespace py = pybind11;
@@ -899,6 +901,82 @@ is sized to keep street-scene density (about 30 objects per 1920x1080).
         "All frames of a SceneGenerator scene as a list of (xyxy, scores, class_ids, object_ids).");
 }
 
+// ---------------------------------------------------------------- supervision sv.ByteTrack
+
+// Engine of bytetrack_cpp.ByteTrack (bytetrack_cpp/supervision_compat.py builds
+// the supervision Detections around it).
+void bind_supervision_byte_track(py::module_& m) {
+    py::class_<SupervisionByteTrack>(m, "_SupervisionByteTrack", R"doc(
+Native engine behind bytetrack_cpp.ByteTrack (use that class).
+
+update(xyxy, confidence, float32_input) -> (num_tracks, tracker_id): tracker_id is an
+int64 array with one entry per input row, -1 for rows supervision would not return;
+num_tracks == 0 means supervision returns Detections.empty().
+)doc")
+        .def(py::init([](double tat, int buffer, double mmt, double frame_rate, int min_frames,
+                         const std::string& version) {
+                 SupervisionConfig c;
+                 c.track_activation_threshold = tat;
+                 c.lost_track_buffer = buffer;
+                 c.minimum_matching_threshold = mmt;
+                 c.frame_rate = frame_rate;
+                 c.minimum_consecutive_frames = min_frames;
+                 c.version = parse_supervision_version(version);
+                 return std::make_unique<SupervisionByteTrack>(c);
+             }),
+             py::arg("track_activation_threshold"), py::arg("lost_track_buffer"),
+             py::arg("minimum_matching_threshold"), py::arg("frame_rate"), py::arg("minimum_consecutive_frames"),
+             py::arg("version"))
+        .def(
+            "update",
+            [](SupervisionByteTrack& self, py::handle xyxy_obj, py::handle conf_obj, bool float32_input) {
+                py::array xyxy_raw = numeric_array(xyxy_obj, "detections.xyxy");
+                py::array conf_raw = numeric_array(conf_obj, "detections.confidence");
+                if (xyxy_raw.ndim() != 2 || xyxy_raw.shape(1) != 4)
+                    throw py::value_error("detections.xyxy must have shape (N, 4)");
+                const std::size_t n = static_cast<std::size_t>(xyxy_raw.shape(0));
+                if (n > static_cast<std::size_t>(INT32_MAX / 2))
+                    throw py::value_error("detections: too many rows");
+                if (conf_raw.ndim() != 1 || static_cast<std::size_t>(conf_raw.shape(0)) != n)
+                    throw py::value_error("detections.confidence must have shape (N,) matching detections.xyxy");
+                DoubleArray xyxy = DoubleArray::ensure(xyxy_raw);
+                DoubleArray conf = DoubleArray::ensure(conf_raw);
+                py::array_t<std::int64_t> ids(static_cast<py::ssize_t>(n));
+                const std::size_t tracks =
+                    self.update(xyxy.data(), conf.data(), n, float32_input, ids.mutable_data());
+                return py::make_tuple(tracks, ids);
+            },
+            py::arg("xyxy"), py::arg("confidence"), py::arg("float32_input"))
+        .def("reset", &SupervisionByteTrack::reset)
+        .def_property_readonly("frame_id", [](const SupervisionByteTrack& t) { return t.tracker().frame_id(); })
+        .def_property_readonly("max_time_lost",
+                               [](const SupervisionByteTrack& t) { return t.tracker().semantics().max_time_lost; })
+        .def_property_readonly("det_thresh",
+                               [](const SupervisionByteTrack& t) { return t.tracker().semantics().det_thresh; });
+
+    m.def(
+        "_cpython_set_difference_order",
+        [](int n, const std::vector<int>& removed) {
+            if (n < 0) throw py::value_error("n must be >= 0");
+            std::vector<unsigned char> gone(static_cast<std::size_t>(n), 0);
+            std::size_t n_removed = 0;
+            for (int v : removed) {
+                if (v < 0 || v >= n) throw py::value_error("removed values must lie in range(n)");
+                if (!gone[v]) ++n_removed;
+                gone[v] = 1;
+            }
+            std::vector<int> values;
+            for (int v = 0; v < n; ++v) {
+                if (!gone[v]) values.push_back(v);
+            }
+            std::vector<std::int64_t> table;
+            cpython_set_difference_order(static_cast<std::size_t>(n), n_removed, values, table);
+            return values;
+        },
+        py::arg("n"), py::arg("removed"),
+        "Order of tuple(set(range(n)) - set(removed)) in CPython 3.11/3.12 (test hook).");
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -910,4 +988,5 @@ PYBIND11_MODULE(_core, m) {
     bind_id_counter(m);
     bind_byte_tracker(m);
     bind_scene_generator(m);
+    bind_supervision_byte_track(m);
 }
