@@ -17,6 +17,7 @@
 #include "bytetrack/lapjv.hpp"
 #include "bytetrack/multi_stream_tracker.hpp"
 #include "bytetrack/tracker_engine.hpp"
+#include "bytetrack/scene_generator.hpp"
 
 namespace py = pybind11;
 using namespace bytetrack;
@@ -43,9 +44,10 @@ py::array numeric_array(py::handle obj, const char* name) {
 struct DetectionsIn {
     DoubleArray xyxy;
     DoubleArray scores;
-    Int64Array class_ids;  // empty handle if not given
+    Int64Array class_ids;
+    bool has_class_ids = false;  // a default array_t is an empty array, not a null handle
     std::size_t n = 0;
-    const std::int64_t* class_ptr() const { return class_ids ? class_ids.data() : nullptr; }
+    const std::int64_t* class_ptr() const { return has_class_ids ? class_ids.data() : nullptr; }
 };
 
 DetectionsIn convert_detections(py::handle xyxy_obj, py::handle scores_obj, py::handle class_obj) {
@@ -85,6 +87,7 @@ DetectionsIn convert_detections(py::handle xyxy_obj, py::handle scores_obj, py::
             }
         }
         in.class_ids = Int64Array::ensure(cls);
+        in.has_class_ids = true;
     }
     return in;
 }
@@ -656,6 +659,95 @@ is raised and no stream is created or changed.
         });
 }
 
+// ---------------------------------------------------------------- scene generator
+
+py::tuple scene_frame_to_python(const SceneFrame& f) {
+    const py::ssize_t n = static_cast<py::ssize_t>(f.size());
+    py::array_t<double> xyxy({n, static_cast<py::ssize_t>(4)});
+    py::array_t<double> scores(n);
+    py::array_t<std::int64_t> classes(n), objects(n);
+    if (n > 0) {
+        std::memcpy(xyxy.mutable_data(), f.xyxy.data(), sizeof(double) * 4 * n);
+        std::memcpy(scores.mutable_data(), f.scores.data(), sizeof(double) * n);
+        std::memcpy(classes.mutable_data(), f.class_ids.data(), sizeof(std::int64_t) * n);
+        std::memcpy(objects.mutable_data(), f.object_ids.data(), sizeof(std::int64_t) * n);
+    }
+    return py::make_tuple(xyxy, scores, classes, objects);
+}
+
+SceneConfig make_scene_config(int num_frames, double objects_per_frame, std::uint64_t seed, double width,
+                              double height, double mean_lifetime, double miss_rate, double occlusion_rate,
+                              double low_score_share, double false_positive_rate, double box_noise) {
+    SceneConfig c;
+    c.num_frames = num_frames;
+    c.objects_per_frame = objects_per_frame;
+    c.seed = seed;
+    c.width = width;
+    c.height = height;
+    c.mean_lifetime = mean_lifetime;
+    c.miss_rate = miss_rate;
+    c.occlusion_rate = occlusion_rate;
+    c.low_score_share = low_score_share;
+    c.false_positive_rate = false_positive_rate;
+    c.box_noise = box_noise;
+    return c;
+}
+
+#define BYTETRACK_SCENE_ARGS                                                                            \
+    py::arg("num_frames") = 300, py::arg("objects_per_frame") = 20.0, py::arg("seed") = 0,                \
+        py::arg("width") = 0.0, py::arg("height") = 0.0, py::arg("mean_lifetime") = 300.0,               \
+        py::arg("miss_rate") = 0.05, py::arg("occlusion_rate") = 0.01, py::arg("low_score_share") = 0.15, \
+        py::arg("false_positive_rate") = 0.05, py::arg("box_noise") = 0.03
+
+void bind_scene_generator(py::module_& m) {
+    py::class_<SceneGenerator>(m, "SceneGenerator", R"doc(
+Deterministic synthetic detections of a street-like scene: objects (mostly
+pedestrian-shaped, some vehicles) enter at the borders or appear, move, get
+occluded (low scores or missed), leave; detections carry box noise, misses, a
+share of low scores and false positives. Same seed, same frames, on any machine.
+
+Iterating yields (xyxy (N,4) float64, scores (N,), class_ids (N,) int64,
+object_ids (N,) int64 with -1 for false positives) per frame, rows sorted by
+descending score. num_frames < 0 makes it endless. With width/height 0 the image
+is sized to keep street-scene density (about 30 objects per 1920x1080).
+)doc")
+        .def(py::init([](int num_frames, double objects_per_frame, std::uint64_t seed, double width, double height,
+                         double mean_lifetime, double miss_rate, double occlusion_rate, double low_score_share,
+                         double false_positive_rate, double box_noise) {
+                 return SceneGenerator(make_scene_config(num_frames, objects_per_frame, seed, width, height,
+                                                         mean_lifetime, miss_rate, occlusion_rate, low_score_share,
+                                                         false_positive_rate, box_noise));
+             }),
+             BYTETRACK_SCENE_ARGS)
+        .def("__iter__", [](SceneGenerator& g) -> SceneGenerator& { return g; })
+        .def("__next__",
+             [](SceneGenerator& g) {
+                 SceneFrame f;
+                 if (!g.next(f)) throw py::stop_iteration();
+                 return scene_frame_to_python(f);
+             })
+        .def_property_readonly("frame", &SceneGenerator::frame)
+        .def_property_readonly("width", &SceneGenerator::width)
+        .def_property_readonly("height", &SceneGenerator::height);
+
+    m.def(
+        "generate_scene",
+        [](int num_frames, double objects_per_frame, std::uint64_t seed, double width, double height,
+           double mean_lifetime, double miss_rate, double occlusion_rate, double low_score_share,
+           double false_positive_rate, double box_noise) {
+            if (num_frames < 0) throw py::value_error("num_frames must be >= 0 for generate_scene");
+            SceneGenerator g(make_scene_config(num_frames, objects_per_frame, seed, width, height, mean_lifetime,
+                                               miss_rate, occlusion_rate, low_score_share, false_positive_rate,
+                                               box_noise));
+            py::list frames;
+            SceneFrame f;
+            while (g.next(f)) frames.append(scene_frame_to_python(f));
+            return frames;
+        },
+        BYTETRACK_SCENE_ARGS,
+        "All frames of a SceneGenerator scene as a list of (xyxy, scores, class_ids, object_ids).");
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -665,4 +757,5 @@ PYBIND11_MODULE(_core, m) {
     bind_id_counter(m);
     bind_byte_tracker(m);
     bind_multi_stream_tracker(m);
+    bind_scene_generator(m);
 }
