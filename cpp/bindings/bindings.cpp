@@ -287,19 +287,27 @@ Returns a Tracks object with the confirmed tracks of this frame.
 // ---------------------------------------------------------------- MultiStreamTracker
 
 // Stream ids: Python ints (or integer scalars) in [0, 2**64 - 1]; bool is refused.
-StreamId stream_id_arg(py::handle obj, const std::string& what) {
-    const std::string type_name = py::str(py::type::handle_of(obj).attr("__name__"));
-    if (PyBool_Check(obj.ptr()) || !PyIndex_Check(obj.ptr()))
-        throw py::type_error(what + " must be a non-negative int, got " + type_name);
+StreamId stream_id_arg(py::handle obj, const char* what) {
+    if (PyLong_CheckExact(obj.ptr())) {  // the common case, without temporaries
+        const unsigned long long v = PyLong_AsUnsignedLongLong(obj.ptr());
+        if (!(v == static_cast<unsigned long long>(-1) && PyErr_Occurred())) return static_cast<StreamId>(v);
+        PyErr_Clear();
+        throw py::value_error(std::string(what) + " must be in [0, 2**64 - 1], got " + std::string(py::repr(obj)));
+    }
+    auto type_error = [&] {
+        return py::type_error(std::string(what) + " must be a non-negative int, got " +
+                              std::string(py::str(py::type::handle_of(obj).attr("__name__"))));
+    };
+    if (PyBool_Check(obj.ptr()) || !PyIndex_Check(obj.ptr())) throw type_error();
     py::object index = py::reinterpret_steal<py::object>(PyNumber_Index(obj.ptr()));
     if (!index) {
         PyErr_Clear();
-        throw py::type_error(what + " must be a non-negative int, got " + type_name);
+        throw type_error();
     }
     const unsigned long long v = PyLong_AsUnsignedLongLong(index.ptr());
     if (v == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
         PyErr_Clear();
-        throw py::value_error(what + " must be in [0, 2**64 - 1], got " + std::string(py::repr(index)));
+        throw py::value_error(std::string(what) + " must be in [0, 2**64 - 1], got " + std::string(py::repr(index)));
     }
     return static_cast<StreamId>(v);
 }
@@ -425,21 +433,50 @@ private:
     std::vector<std::unique_ptr<Buffers>> free_buffers_;
 };
 
-// Adds "batch[<key>]: " to conversion errors so the caller sees which entry failed.
-DetectionsIn convert_batch_entry(const std::string& label, py::handle value) {
-    const bool sequence = PyTuple_Check(value.ptr()) || PyList_Check(value.ptr());
-    const py::ssize_t len = sequence ? py::len(value) : 0;
-    if (!sequence || len < 2 || len > 3)
-        throw py::type_error(label + " must be a tuple (xyxy, scores) or (xyxy, scores, class_ids)");
-    py::sequence seq = py::reinterpret_borrow<py::sequence>(value);
+// One batch entry; errors name the entry ("batch[<key>]: ...").
+DetectionsIn convert_batch_entry(py::handle key, py::handle value) {
+    auto label = [&] { return "batch[" + std::string(py::repr(key)) + "]"; };
+    const bool is_tuple = PyTuple_Check(value.ptr());
+    if (!is_tuple && !PyList_Check(value.ptr()))
+        throw py::type_error(label() + " must be a tuple (xyxy, scores) or (xyxy, scores, class_ids)");
+    const Py_ssize_t len = is_tuple ? PyTuple_GET_SIZE(value.ptr()) : PyList_GET_SIZE(value.ptr());
+    if (len < 2 || len > 3)
+        throw py::type_error(label() + " must be a tuple (xyxy, scores) or (xyxy, scores, class_ids)");
+    auto item = [&](Py_ssize_t i) {
+        return py::handle(is_tuple ? PyTuple_GET_ITEM(value.ptr(), i) : PyList_GET_ITEM(value.ptr(), i));
+    };
     try {
-        return convert_detections(seq[0], seq[1], len == 3 ? py::object(seq[2]) : py::object(py::none()));
+        return convert_detections(item(0), item(1), len == 3 ? item(2) : py::handle(Py_None));
     } catch (const py::type_error& e) {
-        throw py::type_error(label + ": " + e.what());
+        throw py::type_error(label() + ": " + e.what());
     } catch (const py::value_error& e) {
-        throw py::value_error(label + ": " + e.what());
+        throw py::value_error(label() + ": " + e.what());
     }
 }
+
+// Ends an open batch on every path out of the binding (GIL released meanwhile).
+class OpenBatch {
+public:
+    OpenBatch(MultiStreamTracker& ctx, BatchResult& out) : ctx_(ctx), out_(out) {}
+    ~OpenBatch() {
+        if (!open_) return;
+        py::gil_scoped_release release;
+        try {
+            ctx_.end_batch(out_);
+        } catch (...) {  // already leaving with another error
+        }
+    }
+    void end() {
+        open_ = false;
+        py::gil_scoped_release release;
+        ctx_.end_batch(out_);
+    }
+
+private:
+    MultiStreamTracker& ctx_;
+    BatchResult& out_;
+    bool open_ = true;
+};
 
 void bind_multi_stream_tracker(py::module_& m) {
     using Self = PyMultiStreamTracker;
@@ -528,25 +565,45 @@ ValueError/TypeError and changes nothing.
                 auto& inputs = buffers->inputs;
                 auto& keys = buffers->keys;
                 frames.clear();
-                py::object items = PyDict_Check(batch.ptr()) ? py::reinterpret_borrow<py::dict>(batch).attr("items")()
-                                                             : batch.attr("items")();
-                for (py::handle item : items) {
-                    py::tuple kv = py::reinterpret_borrow<py::tuple>(item);
-                    const std::string label = "batch[" + std::string(py::repr(kv[0])) + "]";
-                    const StreamId id = stream_id_arg(kv[0], "batch key " + std::string(py::repr(kv[0])));
-                    inputs.push_back(convert_batch_entry(label, kv[1]));
-                    keys.push_back(py::reinterpret_borrow<py::object>(kv[0]));
+                auto add = [&](py::handle key_ref, py::handle value_ref) {
+                    // Own references: converting a value may run Python code.
+                    const py::object key = py::reinterpret_borrow<py::object>(key_ref);
+                    const py::object value = py::reinterpret_borrow<py::object>(value_ref);
+                    const StreamId id = stream_id_arg(key, "batch key");
+                    inputs.push_back(convert_batch_entry(key, value));
+                    keys.push_back(key);
                     const DetectionsIn& in = inputs.back();
                     frames.push_back(StreamFrame{id, in.xyxy.data(), in.scores.data(), in.class_ptr(), in.n});
+                };
+                if (PyDict_Check(batch.ptr())) {
+                    PyObject *key, *value;
+                    Py_ssize_t pos = 0;
+                    while (PyDict_Next(batch.ptr(), &pos, &key, &value)) add(key, value);
+                } else {
+                    for (py::handle item : batch.attr("items")()) {
+                        py::tuple kv = py::reinterpret_borrow<py::tuple>(item);
+                        add(kv[0], kv[1]);
+                    }
                 }
+                MultiStreamTracker& ctx = self.ctx();
+                BatchResult& out = buffers->batch;
                 {
                     py::gil_scoped_release release;
-                    self.ctx().update_batch(frames.data(), frames.size(), buffers->batch);
+                    ctx.begin_batch(frames.data(), frames.size(), out);  // throws before any change
                 }
+                // Result objects are built while the pool still updates later streams.
+                OpenBatch open(ctx, out);
                 py::dict result;
-                const BatchResult& out = buffers->batch;
-                for (std::size_t k = 0; k < frames.size(); ++k)
+                for (std::size_t k = 0; k < frames.size(); ++k) {
+                    if (ctx.frame_updated(k, out)) {
+                        ctx.finish_frame(k, out);
+                    } else {
+                        py::gil_scoped_release release;
+                        ctx.finish_frame(k, out);
+                    }
                     result[keys[k]] = Tracks::from(out.tracks(k), out.num_tracks(k));
+                }
+                open.end();
                 return result;
             },
             py::arg("batch"),

@@ -17,37 +17,6 @@ struct StreamState {
 
 namespace {
 
-// Unlocks the streams a batch has locked, also when an exception leaves early.
-class BatchLocks {
-public:
-    BatchLocks(const std::vector<std::shared_ptr<StreamState>>& streams, const std::vector<std::size_t>& order)
-        : streams_(streams), order_(order) {}
-    ~BatchLocks() { release(); }
-    // Locks in ascending stream id order (so concurrent batches cannot deadlock);
-    // false if a stream turned out to be removed meanwhile (nothing stays locked).
-    bool acquire() {
-        for (std::size_t pos : order_) {
-            StreamState& s = *streams_[pos];
-            s.mutex.lock();
-            ++locked_;
-            if (s.removed) {
-                release();
-                return false;
-            }
-        }
-        return true;
-    }
-    void release() {
-        for (std::size_t k = locked_; k > 0; --k) streams_[order_[k - 1]]->mutex.unlock();
-        locked_ = 0;
-    }
-
-private:
-    const std::vector<std::shared_ptr<StreamState>>& streams_;
-    const std::vector<std::size_t>& order_;
-    std::size_t locked_ = 0;
-};
-
 int checked_threads(int threads) {
     if (threads < 1 || threads > MultiStreamTracker::kMaxThreads)
         throw std::invalid_argument("threads must be in [1, " + std::to_string(MultiStreamTracker::kMaxThreads) +
@@ -115,31 +84,50 @@ std::shared_ptr<StreamState> MultiStreamTracker::find_or_create(StreamId id, std
     return slot;
 }
 
-void MultiStreamTracker::create_missing(const StreamFrame* frames, std::size_t count, BatchResult& out,
-                                        std::uint64_t tick) {
+void MultiStreamTracker::create_missing(BatchResult& out) {
     bool missing = false;
     {
         std::shared_lock<std::shared_mutex> lock(map_mutex_);
-        for (std::size_t k = 0; k < count; ++k) {
-            auto it = streams_.find(frames[k].stream_id);
+        for (std::size_t k = 0; k < out.count_; ++k) {
+            auto it = streams_.find(out.frames_[k].stream_id);
             out.streams_[k] = it == streams_.end() ? nullptr : it->second;
             missing = missing || !out.streams_[k];
         }
     }
     if (!missing) return;
     std::unique_lock<std::shared_mutex> lock(map_mutex_);
-    for (std::size_t k = 0; k < count; ++k) {
+    for (std::size_t k = 0; k < out.count_; ++k) {
         if (out.streams_[k]) continue;
-        auto& slot = streams_[frames[k].stream_id];
+        auto& slot = streams_[out.frames_[k].stream_id];
         if (!slot) {
             auto s = std::make_shared<StreamState>();
             s->engine = engine_->create();
-            s->last_update.store(tick, std::memory_order_relaxed);
+            s->last_update.store(out.tick_, std::memory_order_relaxed);
             slot = std::move(s);
-            lower_eviction_bound(tick);
+            lower_eviction_bound(out.tick_);
         }
         out.streams_[k] = slot;
     }
+}
+
+// Locks in ascending stream id order, so that concurrent batches cannot
+// deadlock; false (nothing left locked) if a stream was removed meanwhile.
+bool MultiStreamTracker::lock_batch(BatchResult& out) {
+    for (std::size_t pos : out.lock_order_) {
+        StreamState& s = *out.streams_[pos];
+        s.mutex.lock();
+        ++out.locked_;
+        if (s.removed) {
+            unlock_batch(out);
+            return false;
+        }
+    }
+    return true;
+}
+
+void MultiStreamTracker::unlock_batch(BatchResult& out) {
+    for (std::size_t k = out.locked_; k > 0; --k) out.streams_[out.lock_order_[k - 1]]->mutex.unlock();
+    out.locked_ = 0;
 }
 
 void MultiStreamTracker::retire(StreamState& stream) {
@@ -280,6 +268,12 @@ void MultiStreamTracker::update(const StreamFrame& frame, std::vector<TrackOutpu
 }
 
 void MultiStreamTracker::update_batch(const StreamFrame* frames, std::size_t count, BatchResult& out) {
+    begin_batch(frames, count, out);
+    end_batch(out);
+}
+
+void MultiStreamTracker::begin_batch(const StreamFrame* frames, std::size_t count, BatchResult& out) {
+    if (out.open_) throw std::logic_error("begin_batch: this BatchResult has a batch in progress");
     validate_batch(frames, count);
     out.lock_order_.resize(count);
     for (std::size_t k = 0; k < count; ++k) out.lock_order_[k] = k;
@@ -290,59 +284,92 @@ void MultiStreamTracker::update_batch(const StreamFrame* frames, std::size_t cou
             throw std::invalid_argument("stream " + std::to_string(frames[out.lock_order_[k]].stream_id) +
                                         " appears twice in the batch");
     }
-
-    const std::uint64_t tick = updates_.fetch_add(1, std::memory_order_relaxed) + 1;
+    // Reserve everything before the first state change.
     out.streams_.resize(count);
     out.errors_.assign(count, nullptr);
-    {
-        BatchLocks locks(out.streams_, out.lock_order_);
-        do {
-            create_missing(frames, count, out, tick);
-        } while (!locks.acquire());
-
-        // Independent streams: any thread may run any of them.
-        auto task = [&](std::size_t k) {
-            try {
-                out.streams_[k]->engine->update(frames[k].xyxy, frames[k].scores, frames[k].class_ids,
-                                                frames[k].n);
-            } catch (...) {
-                out.errors_[k] = std::current_exception();
-            }
-        };
-        pool_.run(count, task);
-
-        // Ids after all updates, in batch order: the same for any thread count.
-        std::int64_t total = 0;
-        for (std::size_t k = 0; k < count; ++k) {
-            if (!out.errors_[k]) total += static_cast<std::int64_t>(out.streams_[k]->engine->new_id_count());
-        }
-        std::int64_t next_id = total ? ids_->take_block(total) : 0;
-        out.tracks_.clear();
-        out.offsets_.resize(count + 1);
-        out.offsets_[0] = 0;
-        for (std::size_t k = 0; k < count; ++k) {
-            StreamState& s = *out.streams_[k];
-            if (!out.errors_[k]) {
-                const std::size_t born = s.engine->new_id_count();
-                const auto& result = s.engine->assign_new_ids(next_id);
-                next_id += static_cast<std::int64_t>(born);
-                out.tracks_.insert(out.tracks_.end(), result.begin(), result.end());
-            }
-            out.offsets_[k + 1] = out.tracks_.size();
-            atomic_max(s.last_update, tick);
-        }
+    out.tracks_.clear();
+    out.offsets_.clear();
+    out.offsets_.reserve(count + 1);
+    if (out.updated_capacity_ < count) {
+        out.updated_.reset(new std::atomic<unsigned char>[count]);
+        out.updated_capacity_ = count;
     }
-    // Do not keep streams alive through the scratch buffer.
+    for (std::size_t k = 0; k < count; ++k) out.updated_[k].store(0, std::memory_order_relaxed);
+    out.offsets_.push_back(0);
+    out.frames_ = frames;
+    out.count_ = count;
+    out.tick_ = updates_.fetch_add(1, std::memory_order_relaxed) + 1;
+
+    try {
+        do {
+            create_missing(out);
+        } while (!lock_batch(out));
+    } catch (...) {
+        unlock_batch(out);
+        for (auto& s : out.streams_) s.reset();
+        throw;
+    }
+    out.open_ = true;
+
+    // Independent streams: any thread may run any of them.
+    out.job_.reset(count, [](void* ctx, std::size_t k) {
+        BatchResult& b = *static_cast<BatchResult*>(ctx);
+        try {
+            const StreamFrame& f = b.frames_[k];
+            b.streams_[k]->engine->update(f.xyxy, f.scores, f.class_ids, f.n);
+        } catch (...) {
+            b.errors_[k] = std::current_exception();
+        }
+        b.updated_[k].store(1, std::memory_order_release);
+    }, &out);
+    if (count > 1 && pool_.post(out.job_)) return;
+    out.job_.run_all();  // no free workers: do it all now, on this thread
+}
+
+bool MultiStreamTracker::frame_updated(std::size_t k, const BatchResult& out) const {
+    return k < out.count_ && out.updated_[k].load(std::memory_order_acquire) != 0;
+}
+
+// Numbers the new tracks of the next frame in batch order and appends its result.
+void MultiStreamTracker::finish_next(BatchResult& out) {
+    const std::size_t k = out.size();
+    while (out.updated_[k].load(std::memory_order_acquire) == 0) {
+        if (!out.job_.run_one()) std::this_thread::yield();  // help, or wait for the worker on it
+    }
+    StreamState& s = *out.streams_[k];
+    if (!out.errors_[k]) {
+        TrackerEngine& engine = *s.engine;
+        const std::size_t born = engine.new_id_count();
+        const auto& result =
+            engine.assign_new_ids(born ? ids_->take_block(static_cast<std::int64_t>(born)) : 0);
+        out.tracks_.insert(out.tracks_.end(), result.begin(), result.end());
+    }
+    out.offsets_.push_back(out.tracks_.size());
+    atomic_max(s.last_update, out.tick_);
+}
+
+void MultiStreamTracker::finish_frame(std::size_t k, BatchResult& out) {
+    if (!out.open_ || k >= out.count_) throw std::out_of_range("finish_frame: no such frame in the open batch");
+    while (out.size() <= k) finish_next(out);
+}
+
+void MultiStreamTracker::end_batch(BatchResult& out) {
+    if (!out.open_) return;
+    pool_.wait(out.job_);  // every update done, workers gone
+    while (out.size() < out.count_) finish_next(out);
+    unlock_batch(out);
+    out.open_ = false;
+    out.frames_ = nullptr;
+    // Do not keep removed streams alive through the scratch buffer.
     for (auto& s : out.streams_) s.reset();
-    for (std::size_t k = 0; k < count; ++k) {
+    maybe_evict();
+    for (std::size_t k = 0; k < out.count_; ++k) {
         if (out.errors_[k]) {
             std::exception_ptr e = out.errors_[k];
-            out.errors_.assign(count, nullptr);
-            maybe_evict();
+            out.errors_.assign(out.count_, nullptr);
             std::rethrow_exception(e);
         }
     }
-    maybe_evict();
 }
 
 }  // namespace bytetrack

@@ -1,6 +1,7 @@
 #include "bytetrack/thread_pool.hpp"
 
 #include <stdexcept>
+#include <string>
 
 namespace bytetrack {
 
@@ -30,33 +31,29 @@ ThreadPool::~ThreadPool() {
     for (auto& w : workers_) w.join();
 }
 
-void ThreadPool::drain(TaskFn fn, void* ctx, std::size_t n) {
-    for (std::size_t i = next_.fetch_add(1, std::memory_order_relaxed); i < n;
-         i = next_.fetch_add(1, std::memory_order_relaxed))
-        fn(ctx, i);
-}
-
-void ThreadPool::run_erased(std::size_t n, TaskFn fn, void* ctx) {
-    std::unique_lock<std::mutex> mine(caller_, std::try_to_lock);
-    if (!mine.owns_lock() || workers_.empty() || n <= 1) {
-        for (std::size_t i = 0; i < n; ++i) fn(ctx, i);
-        return;
-    }
+bool ThreadPool::post(PoolJob& job) {
+    if (workers_.empty()) return false;
     {
         std::lock_guard<std::mutex> lock(mu_);
-        fn_ = fn;
-        ctx_ = ctx;
-        n_ = n;
-        next_.store(0, std::memory_order_relaxed);
+        if (job_ != nullptr) return false;  // busy with another call's job
+        job_ = &job;
         done_workers_ = 0;
         ++generation_;
     }
+    job.posted_ = true;
     wake_.notify_all();
-    drain(fn, ctx, n);
-    // Every worker takes part in every job (possibly finding nothing left), so
-    // once all have reported none can still touch this job's context.
+    return true;
+}
+
+void ThreadPool::wait(PoolJob& job) {
+    job.run_all();
+    if (!job.posted_) return;
+    // Every worker takes part in every posted job (possibly finding nothing
+    // left), so once all have reported none can still touch it.
     std::unique_lock<std::mutex> lock(mu_);
     finished_.wait(lock, [this] { return done_workers_ == workers_.size(); });
+    job_ = nullptr;
+    job.posted_ = false;
 }
 
 void ThreadPool::worker_loop() {
@@ -66,11 +63,9 @@ void ThreadPool::worker_loop() {
         wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
         if (stop_) return;
         seen = generation_;
-        const TaskFn fn = fn_;
-        void* const ctx = ctx_;
-        const std::size_t n = n_;
+        PoolJob* const job = job_;
         lock.unlock();
-        drain(fn, ctx, n);
+        job->run_all();
         lock.lock();
         if (++done_workers_ == workers_.size()) finished_.notify_one();
     }

@@ -31,23 +31,36 @@ struct StreamFrame {
 
 struct StreamState;  // defined in multi_stream_tracker.cpp
 
-// Results of one update_batch call, owned by the caller and reused: once its
-// buffers have grown to the largest batch seen, a call allocates nothing.
+// Results of one batch, owned by the caller and reused: once its buffers have
+// grown to the largest batch seen, a batch allocates nothing.
 class BatchResult {
 public:
+    BatchResult() = default;
+    BatchResult(const BatchResult&) = delete;
+    BatchResult& operator=(const BatchResult&) = delete;
+
+    // Frames of the batch whose results are final (a prefix of the batch).
     std::size_t size() const { return offsets_.empty() ? 0 : offsets_.size() - 1; }
-    // Tracks of the k-th frame of the batch (batch order).
+    // Tracks of the k-th frame of the batch (batch order), k < size().
     const TrackOutput* tracks(std::size_t k) const { return tracks_.data() + offsets_[k]; }
     std::size_t num_tracks(std::size_t k) const { return offsets_[k + 1] - offsets_[k]; }
 
 private:
     friend class MultiStreamTracker;
-    std::vector<TrackOutput> tracks_;  // all frames' tracks, in batch order
+    std::vector<TrackOutput> tracks_;  // final frames' tracks, in batch order
     std::vector<std::size_t> offsets_;
-    // Scratch of the call.
+    // State of the batch in progress.
+    const StreamFrame* frames_ = nullptr;
+    std::size_t count_ = 0;
+    std::uint64_t tick_ = 0;
+    bool open_ = false;
     std::vector<std::shared_ptr<StreamState>> streams_;
     std::vector<std::size_t> lock_order_;  // batch positions by ascending stream id
+    std::size_t locked_ = 0;               // streams locked, in lock_order_
     std::vector<std::exception_ptr> errors_;
+    std::unique_ptr<std::atomic<unsigned char>[]> updated_;  // per frame, set by the task
+    std::size_t updated_capacity_ = 0;
+    PoolJob job_;
 };
 
 // Thread safety: every public member may be called from any thread at any
@@ -92,8 +105,23 @@ public:
 
     // One frame for each of `count` distinct streams, updated on the thread
     // pool. Invalid input (any frame, or a repeated stream id) throws before any
-    // stream is created or changed.
+    // stream is created or changed. Same as begin_batch + end_batch.
     void update_batch(const StreamFrame* frames, std::size_t count, BatchResult& out);
+
+    // The same in steps, for callers that consume results while later streams
+    // are still being updated (the Python binding builds its result objects
+    // meanwhile). begin_batch validates, locks the streams and starts the
+    // updates on the pool; finish_frame(k) makes out.tracks(k) final (helping
+    // with the work or waiting as needed; frames are finished in batch order, so
+    // it finishes every earlier frame first); end_batch finishes the rest,
+    // unlocks the streams, evicts idle ones and rethrows an engine error if one
+    // occurred. `frames` must stay valid until end_batch, which must be called
+    // once for every begin_batch that returned normally (also on error paths).
+    void begin_batch(const StreamFrame* frames, std::size_t count, BatchResult& out);
+    // True if frame k has been updated, so that finish_frame(k) will not block.
+    bool frame_updated(std::size_t k, const BatchResult& out) const;
+    void finish_frame(std::size_t k, BatchResult& out);
+    void end_batch(BatchResult& out);
 
     // Frees the stream's tracker; false if there is no such stream. A later
     // frame with the same id starts a fresh tracker (with new ids).
@@ -124,7 +152,10 @@ private:
 
     std::shared_ptr<StreamState> find(StreamId id) const;
     std::shared_ptr<StreamState> find_or_create(StreamId id, std::uint64_t tick);
-    void create_missing(const StreamFrame* frames, std::size_t count, BatchResult& out, std::uint64_t tick);
+    void create_missing(BatchResult& out);
+    bool lock_batch(BatchResult& out);
+    static void unlock_batch(BatchResult& out);
+    void finish_next(BatchResult& out);
     void lower_eviction_bound(std::uint64_t last_update);
     void maybe_evict();
     static void retire(StreamState& stream);  // caller holds the stream's mutex

@@ -10,10 +10,45 @@
 
 namespace bytetrack {
 
+// Tasks 0 .. n-1 of one call. The caller owns it; workers and the caller claim
+// tasks from it in index order, so the caller can also help or run it alone.
+class PoolJob {
+public:
+    using TaskFn = void (*)(void*, std::size_t);
+
+    void reset(std::size_t n, TaskFn fn, void* ctx) {
+        n_ = n;
+        fn_ = fn;
+        ctx_ = ctx;
+        next_.store(0, std::memory_order_relaxed);
+        posted_ = false;
+    }
+    // Runs the next unclaimed task; false if none is left. Tasks must not throw.
+    bool run_one() {
+        const std::size_t i = next_.fetch_add(1, std::memory_order_relaxed);
+        if (i >= n_) return false;
+        fn_(ctx_, i);
+        return true;
+    }
+    void run_all() {
+        while (run_one()) {
+        }
+    }
+    bool posted() const { return posted_; }
+
+private:
+    friend class ThreadPool;
+    std::size_t n_ = 0;
+    TaskFn fn_ = nullptr;
+    void* ctx_ = nullptr;
+    std::atomic<std::size_t> next_{0};
+    bool posted_ = false;  // handed to the pool's workers
+};
+
 // `threads` - 1 worker threads are started once; the calling thread is the
-// last worker, so threads == 1 means no extra thread at all. run() is safe to
-// call from several threads: a caller that finds the pool busy with another
-// call runs its tasks itself instead of waiting.
+// last worker, so threads == 1 means no extra thread at all. Safe to use from
+// several threads: a call that finds the workers busy with another call's job
+// runs its tasks on its own thread instead of waiting.
 class ThreadPool {
 public:
     explicit ThreadPool(int threads);
@@ -23,31 +58,32 @@ public:
 
     int threads() const { return static_cast<int>(workers_.size()) + 1; }
 
+    // Hands `job` to the workers, who start on it at once; false (job not
+    // posted) if there are no workers or they are busy. Every posted job must
+    // be finished with wait() before the job is reused or destroyed.
+    bool post(PoolJob& job);
+    // Runs the job's unclaimed tasks on this thread, then waits until the
+    // workers have let go of it.
+    void wait(PoolJob& job);
+
     // Calls task(i) once for every i in [0, n) and returns when all are done.
-    // Tasks must not throw (catch inside the task and report otherwise).
     template <class Task>
-    void run(std::size_t n, Task& task) {
-        run_erased(n, [](void* ctx, std::size_t i) { (*static_cast<Task*>(ctx))(i); }, &task);
+    void run(std::size_t n, Task& task, PoolJob& job) {
+        job.reset(n, [](void* ctx, std::size_t i) { (*static_cast<Task*>(ctx))(i); }, &task);
+        if (n > 1) post(job);
+        wait(job);
     }
 
 private:
-    using TaskFn = void (*)(void*, std::size_t);
-    void run_erased(std::size_t n, TaskFn fn, void* ctx);
-    void drain(TaskFn fn, void* ctx, std::size_t n);
     void worker_loop();
 
     std::vector<std::thread> workers_;
-    std::mutex caller_;  // held by the call whose job the workers are running
-
     std::mutex mu_;  // guards everything below
     std::condition_variable wake_, finished_;
-    std::size_t generation_ = 0;  // bumped for every job
+    PoolJob* job_ = nullptr;  // the posted job, if any
+    std::size_t generation_ = 0;  // bumped for every posted job
     std::size_t done_workers_ = 0;
     bool stop_ = false;
-    TaskFn fn_ = nullptr;
-    void* ctx_ = nullptr;
-    std::size_t n_ = 0;
-    std::atomic<std::size_t> next_{0};  // next task index to hand out
 };
 
 }  // namespace bytetrack
