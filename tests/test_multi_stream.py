@@ -453,3 +453,39 @@ def test_constructor_validation():
     assert mst.engine_params == {"track_thresh": 0.6, "preset": "ifzhang-cpp", "mot20": True}
     assert "MultiStreamTracker(threads=2, max_idle_frames=30, engine='bytetrack'" in repr(mst)
     assert isinstance(bytetrack_cpp.MultiStreamTracker(), MultiStreamTracker)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_forked_child_runs_batches_without_the_parents_workers():
+    import os
+    import signal
+    import time
+
+    frames = sequences()["mot-TUD-Campus"]
+    mst = MultiStreamTracker(threads=2)
+    mst.update_batch({1: frames[0], 2: frames[1]})
+    expected = MultiStreamTracker(threads=1)
+    expected.update_batch({1: frames[0], 2: frames[1]})
+    want = expected.update_batch({1: frames[2], 2: frames[3], 3: frames[4]})
+    pid = os.fork()
+    if pid == 0:  # child: the pool's worker thread does not exist here
+        code = 1
+        try:
+            got = mst.update_batch({1: frames[2], 2: frames[3], 3: frames[4]})
+            same = all(np.array_equal(got[k].track_id, want[k].track_id) and np.array_equal(got[k].xyxy, want[k].xyxy)
+                       for k in want)
+            code = 0 if same else 2
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + 30
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pytest.fail("forked child hung in update_batch")
+        time.sleep(0.01)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    assert len(mst.update_batch({1: frames[2]})) == 1  # the parent's pool still works

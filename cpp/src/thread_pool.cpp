@@ -3,9 +3,27 @@
 #include <stdexcept>
 #include <string>
 
+#ifndef _WIN32
+#include <unistd.h>
+#endif
+
 namespace bytetrack {
 
-ThreadPool::ThreadPool(int threads) {
+namespace {
+
+// Workers do not survive fork(): a child process must neither wait for them
+// nor join them (Python's multiprocessing forks by default on Linux).
+long current_process() {
+#ifdef _WIN32
+    return 0;
+#else
+    return static_cast<long>(::getpid());
+#endif
+}
+
+}  // namespace
+
+ThreadPool::ThreadPool(int threads) : owner_process_(current_process()) {
     if (threads < 1) throw std::invalid_argument("threads must be >= 1, got " + std::to_string(threads));
     workers_.reserve(static_cast<std::size_t>(threads - 1));
     try {
@@ -23,6 +41,10 @@ ThreadPool::ThreadPool(int threads) {
 }
 
 ThreadPool::~ThreadPool() {
+    if (current_process() != owner_process_) {
+        for (auto& w : workers_) w.detach();  // in a forked child: the threads are not ours
+        return;
+    }
     {
         std::lock_guard<std::mutex> lock(mu_);
         stop_ = true;
@@ -32,7 +54,7 @@ ThreadPool::~ThreadPool() {
 }
 
 bool ThreadPool::post(PoolJob& job) {
-    if (workers_.empty()) return false;
+    if (workers_.empty() || current_process() != owner_process_) return false;
     {
         std::lock_guard<std::mutex> lock(mu_);
         if (job_ != nullptr) return false;  // busy with another call's job

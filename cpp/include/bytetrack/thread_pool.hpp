@@ -48,7 +48,8 @@ private:
 // `threads` - 1 worker threads are started once; the calling thread is the
 // last worker, so threads == 1 means no extra thread at all. Safe to use from
 // several threads: a call that finds the workers busy with another call's job
-// runs its tasks on its own thread instead of waiting.
+// runs its tasks on its own thread instead of waiting. After fork() the child
+// has no workers and runs everything on the calling thread.
 class ThreadPool {
 public:
     explicit ThreadPool(int threads);
@@ -78,6 +79,7 @@ private:
     void worker_loop();
 
     std::vector<std::thread> workers_;
+    long owner_process_;  // process that started the workers
     std::mutex mu_;  // guards everything below
     std::condition_variable wake_, finished_;
     PoolJob* job_ = nullptr;  // the posted job, if any
