@@ -508,9 +508,10 @@ id_counter : IdCounter, optional
 
 Ids: within a stream, ids increase in the order its tracker creates tracks, so
 each stream's output equals an isolated BYTETracker's up to an order-preserving
-renaming of ids. update_batch() numbers all new tracks of the batch after the
-streams are updated, in batch order: the result is the same for any thread
-count and equals calling update() on each entry in that order.
+renaming of ids. update_batch() numbers new tracks stream by stream in batch
+order, whichever thread updated them: the result is the same for any thread
+count and equals calling update() on each entry in that order (when no other
+thread takes ids meanwhile).
 )doc")
         .def(py::init([](py::handle threads, py::handle max_idle, py::handle engine, py::kwargs kwargs) {
                  const int n_threads =

@@ -68,13 +68,16 @@ private:
 // serialised by that stream's mutex. remove_stream() racing with update() on
 // the same stream behaves as if one happened before the other.
 //
-// Id guarantee: the context takes ids from one atomic 64-bit counter. Within a
-// stream, ids increase in the order its tracker creates tracks, so a stream's
+// Id guarantee: the context takes ids from one atomic 64-bit counter, so ids
+// are unique across all streams (and across every tracker sharing the
+// counter). Engines give new tracks provisional ids; the context replaces them
+// from the counter right after the stream's update, in the order the engine
+// created them. So within a stream ids increase in birth order, and a stream's
 // output equals an isolated tracker's up to one order-preserving renaming of
-// ids. update_batch() numbers the new tracks of all its streams after they have
-// all been updated, as one contiguous block, in batch order: results never
-// depend on the thread count, and a batch gives exactly the ids that calling
-// update() on its frames one after the other would give.
+// ids. A batch numbers its frames strictly in batch order, after each frame's
+// update and independently of which thread ran it: results never depend on the
+// thread count, and (when no other thread takes ids meanwhile) a batch gives
+// exactly the ids that calling update() on its frames in that order gives.
 //
 // Idle eviction counts "updates": every update() and every update_batch() call
 // on the context is one update (a batch is one, however many streams it holds).
