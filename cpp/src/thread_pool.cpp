@@ -57,9 +57,8 @@ bool ThreadPool::post(PoolJob& job) {
     if (workers_.empty() || current_process() != owner_process_) return false;
     {
         std::lock_guard<std::mutex> lock(mu_);
-        if (job_ != nullptr) return false;  // busy with another call's job
+        if (job_ != nullptr || active_ != 0) return false;  // busy with another call's job
         job_ = &job;
-        done_workers_ = 0;
         ++generation_;
     }
     job.posted_ = true;
@@ -70,11 +69,12 @@ bool ThreadPool::post(PoolJob& job) {
 void ThreadPool::wait(PoolJob& job) {
     job.run_all();
     if (!job.posted_) return;
-    // Every worker takes part in every posted job (possibly finding nothing
-    // left), so once all have reported none can still touch it.
+    // Close the job to workers that have not started on it (under load a worker
+    // may not even have been scheduled yet: nobody waits for it), then wait for
+    // those that did to let go.
     std::unique_lock<std::mutex> lock(mu_);
-    finished_.wait(lock, [this] { return done_workers_ == workers_.size(); });
     job_ = nullptr;
+    finished_.wait(lock, [this] { return active_ == 0; });
     job.posted_ = false;
 }
 
@@ -82,14 +82,15 @@ void ThreadPool::worker_loop() {
     std::unique_lock<std::mutex> lock(mu_);
     std::size_t seen = 0;  // not generation_: a job may be posted before this thread starts
     for (;;) {
-        wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
+        wake_.wait(lock, [&] { return stop_ || (job_ != nullptr && generation_ != seen); });
         if (stop_) return;
         seen = generation_;
         PoolJob* const job = job_;
+        ++active_;
         lock.unlock();
         job->run_all();
         lock.lock();
-        if (++done_workers_ == workers_.size()) finished_.notify_one();
+        if (--active_ == 0) finished_.notify_all();
     }
 }
 

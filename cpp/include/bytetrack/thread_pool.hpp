@@ -82,9 +82,9 @@ private:
     long owner_process_;  // process that started the workers
     std::mutex mu_;  // guards everything below
     std::condition_variable wake_, finished_;
-    PoolJob* job_ = nullptr;  // the posted job, if any
+    PoolJob* job_ = nullptr;      // the job workers may join, if any
     std::size_t generation_ = 0;  // bumped for every posted job
-    std::size_t done_workers_ = 0;
+    std::size_t active_ = 0;      // workers inside a job
     bool stop_ = false;
 };
 
