@@ -323,7 +323,9 @@ void MultiStreamTracker::begin_batch(const StreamFrame* frames, std::size_t coun
         b.updated_[k].store(1, std::memory_order_release);
     }, &out);
     if (count > 1 && pool_.post(out.job_)) return;
-    out.job_.run_all();  // no free workers: do it all now, on this thread
+    // No free workers: do it all now on this thread, finishing each frame right
+    // after its update while its output is still in cache.
+    while (out.size() < count) finish_next(out);
 }
 
 bool MultiStreamTracker::frame_updated(std::size_t k, const BatchResult& out) const {
