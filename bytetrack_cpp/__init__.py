@@ -11,10 +11,12 @@ from bytetrack_cpp._core import (
     linear_sum_assignment,
 )
 from bytetrack_cpp.supervision_compat import ByteTrack
+from bytetrack_cpp.trackers_compat import ByteTrackTracker
 
 __all__ = [
     "BYTETracker",
     "ByteTrack",
+    "ByteTrackTracker",
     "IdCounter",
     "SceneGenerator",
     "Tracks",
