@@ -4,6 +4,7 @@ Python references (ifzhang ByteTrack, supervision, roboflow trackers)."""
 from bytetrack_cpp._core import (
     BYTETracker,
     IdCounter,
+    MultiStreamTracker,
     SceneGenerator,
     Tracks,
     generate_scene,
@@ -18,6 +19,7 @@ __all__ = [
     "ByteTrack",
     "ByteTrackTracker",
     "IdCounter",
+    "MultiStreamTracker",
     "SceneGenerator",
     "Tracks",
     "generate_scene",

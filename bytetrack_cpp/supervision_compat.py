@@ -160,6 +160,14 @@ class ByteTrack:
         """Forget all tracks; frame counting and ids restart (ids from 1)."""
         self._engine.reset()
 
+    def __repr__(self) -> str:
+        return (
+            f"ByteTrack(track_activation_threshold={self.track_activation_threshold}, "
+            f"lost_track_buffer={self.lost_track_buffer}, "
+            f"minimum_matching_threshold={self.minimum_matching_threshold}, frame_rate={self.frame_rate}, "
+            f"minimum_consecutive_frames={self.minimum_consecutive_frames}, version={self.version!r})"
+        )
+
     def update_with_detections(self, detections: Any) -> Any:
         """Track one frame; returns a new ``supervision.Detections``.
 

@@ -293,6 +293,7 @@ def test_simultaneous_births_take_ids_in_set_order():
 def test_parameters_and_version():
     tracker = bytetrack_cpp.ByteTrack()
     assert tracker.version == "0.30.9"
+    assert repr(tracker).startswith("ByteTrack(track_activation_threshold=0.25,") and "'0.30.9'" in repr(tracker)
     assert tracker.max_time_lost == 30
     assert tracker.det_thresh == pytest.approx(0.35)
     assert bytetrack_cpp.ByteTrack(track_activation_threshold=0.95).det_thresh == 0.95  # 0.30 fallback

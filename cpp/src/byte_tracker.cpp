@@ -120,6 +120,7 @@ void BYTETracker::reset() {
     free_slots_.clear();
     tracked_.clear();
     lost_.clear();
+    born_.clear();
     output_.clear();
     if (owns_ids_) ids_->reset();
 }
@@ -609,12 +610,37 @@ const std::vector<TrackOutput>& BYTETracker::update(const double* xyxy, const do
     tracked_.swap(next_tracked_);
     lost_.swap(next_lost_);
 
+    build_output();
+    return output_;
+}
+
+void BYTETracker::build_output() {
     output_.clear();
     for (int slot : tracked_) {
         const STrack& t = tracks_[slot];
         if (t.is_activated) output_.push_back(TrackOutput{t.track_id, t.box, t.score, t.class_id, t.det_index});
     }
+}
+
+const std::vector<TrackOutput>& BYTETracker::renumber_births(std::int64_t first_id) {
+    // A newborn may already be released (dropped as a duplicate); renaming its
+    // stale slot is harmless, and it keeps one id per birth like the reference.
+    for (std::size_t k = 0; k < born_.size(); ++k) tracks_[born_[k]].track_id = first_id + static_cast<std::int64_t>(k);
+    // Only first-frame births are output, but rebuilding is cheap and exact.
+    if (!born_.empty()) build_output();
     return output_;
+}
+
+std::size_t BYTETracker::heap_bytes() const {
+    auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+    std::size_t total = bytes(tracks_) + bytes(free_slots_) + bytes(tracked_) + bytes(lost_);
+    total += bytes(high_) + bytes(low_) + bytes(remaining_);
+    for (const auto* v : {&pool_, &unconfirmed_, &r_tracked_, &activated_, &refind_, &born_, &newly_lost_,
+                          &newly_removed_, &next_tracked_, &next_lost_, &row_sol_, &col_sol_,
+                          &unmatched_rows_, &unmatched_cols_})
+        total += bytes(*v);
+    total += bytes(cost_) + bytes(matches_) + bytes(drop_tracked_) + bytes(drop_lost_) + bytes(output_);
+    return total + lapjv_.heap_bytes();
 }
 
 void BYTETracker::remove_duplicates() {
@@ -713,6 +739,7 @@ void BYTETracker::restore(std::int64_t frame_id, std::vector<STrack> tracked, st
     free_slots_.clear();
     tracked_.clear();
     lost_.clear();
+    born_.clear();
     output_.clear();
     frame_id_ = frame_id;
     for (auto& t : tracked) {

@@ -135,6 +135,20 @@ public:
     const std::vector<int>& lost_slots() const { return lost_; }
     std::size_t num_live_tracks() const { return tracked_.size() + lost_.size(); }
 
+    // Tracks born in the last update(), in birth order; each took one id.
+    std::size_t num_births() const { return born_.size(); }
+    // Gives the tracks born in the last update() the ids first_id, first_id + 1, ...
+    // in birth order, replacing the ids they took, and refreshes the output. Used
+    // by callers that number ids after the fact (MultiStreamTracker numbers a
+    // whole batch of streams deterministically once they have all been updated).
+    // Safe because nothing within a frame compares the ids of newborns; the new
+    // ids must exceed every id this tracker gave out before, since the C++
+    // presets keep the lost list sorted by id.
+    const std::vector<TrackOutput>& renumber_births(std::int64_t first_id);
+
+    // Bytes this tracker holds on the heap (track pool and reused buffers).
+    std::size_t heap_bytes() const;
+
     // Replaces the whole state (used by state restore); tracks are given in
     // tracked-list then lost-list order.
     void restore(std::int64_t frame_id, std::vector<STrack> tracked, std::vector<STrack> lost);
@@ -174,6 +188,7 @@ private:
     void remove_duplicates();
     void remove_duplicates_supervision();
     void release_unlisted();
+    void build_output();
 
     TrackerConfig config_;
     Semantics sem_;
