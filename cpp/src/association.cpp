@@ -37,6 +37,18 @@ bool SparseAssignment::solve_dense(const Box* tracks, int rows, const Box* dets,
     return lapjv_.solve_limited(dense_cost_.data(), rows, cols, limit, row_sol, col_sol);
 }
 
+std::size_t SparseAssignment::heap_bytes() const {
+    auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+    std::size_t total = bytes(dense_cost_) + bytes(edge_row_) + bytes(edge_col_) + bytes(edge_cost_);
+    for (const auto* v : {&parent_, &comp_of_root_, &comp_start_, &comp_rows_start_, &comp_cols_start_, &edge_comp_,
+                          &vertex_comp_, &sorted_edges_, &comp_rows_, &comp_cols_, &local_, &fill_, &x_, &y_,
+                          &adj_start_, &adj_, &index_, &low_, &scc_, &stack_, &call_})
+        total += bytes(*v);
+    total += bytes(padded_) + bytes(duals_) + bytes(row_duals_) + bytes(on_stack_) + bytes(col_mark_) +
+             bytes(widened_dets_);
+    return total + lapjv_.heap_bytes() + grid_.heap_bytes();
+}
+
 int SparseAssignment::find(int v) {
     while (parent_[v] != v) {
         parent_[v] = parent_[parent_[v]];

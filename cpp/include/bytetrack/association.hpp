@@ -99,6 +99,7 @@ public:
         std::int64_t components = 0, lapjv_components = 0;
     };
     const Stats& stats() const { return stats_; }
+    std::size_t heap_bytes() const;
 
     // Ties closer than this are treated as ties (see the proof above).
     static constexpr double kTieMargin = 1e-8;

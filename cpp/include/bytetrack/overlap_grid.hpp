@@ -43,6 +43,11 @@ public:
     }
 
     static bool all_finite(const Box* boxes, int n);
+    std::size_t heap_bytes() const {
+        return widened_.capacity() * sizeof(Widened) + ranges_.capacity() * sizeof(CellRange) +
+               (start_.capacity() + items_.capacity() + cell_lo_.capacity()) * sizeof(int) +
+               seen_.capacity() * sizeof(std::uint32_t);
+    }
 
     struct Widened {
         double x1, y1, x2, y2;
