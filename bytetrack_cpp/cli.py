@@ -123,7 +123,7 @@ def _describe_input(seq: DetectionSequence) -> str:
     return f"{kind}, no frame rate in the file"
 
 
-def _print_summary(seq: DetectionSequence, run: TrackingRun, out=sys.stdout) -> None:
+def _print_summary(seq: DetectionSequence, run: TrackingRun) -> None:
     shown = dict(run.parameters)
     if run.engine == "bytetrack":
         shown.setdefault("preset", "ifzhang")
@@ -140,7 +140,7 @@ def _print_summary(seq: DetectionSequence, run: TrackingRun, out=sys.stdout) -> 
                   f"({run.seconds * 1e3:.1f} ms in the tracker's update)"),
     ]
     for key, value in rows:
-        print(f"  {key:<11} {value}", file=out)
+        print(f"  {key:<11} {value}")
 
 
 def _mot_frame_offset(seq: DetectionSequence) -> int:
