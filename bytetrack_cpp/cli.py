@@ -58,9 +58,10 @@ def make_progress(total: int, enabled: bool):
     except ImportError:
         pass
     try:
+        from rich.console import Console
         from rich.progress import Progress
 
-        progress = Progress(transient=True)
+        progress = Progress(console=Console(stderr=True), transient=True)
         task = progress.add_task("tracking", total=total)
         progress.start()
         return (lambda done: progress.update(task, completed=done)), progress.stop

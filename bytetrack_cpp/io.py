@@ -163,6 +163,13 @@ def read_json_detections(path: str) -> DetectionSequence:
     frame_rate = None
     if isinstance(doc, dict):
         frame_rate = doc.get("frame_rate") or doc.get("fps")
+        if frame_rate is not None:
+            try:
+                frame_rate = float(frame_rate)
+            except (TypeError, ValueError):
+                raise DetectionFileError(f"{path}: 'frame_rate' must be a number, got {frame_rate!r}") from None
+            if not (math.isfinite(frame_rate) and frame_rate > 0):
+                raise DetectionFileError(f"{path}: 'frame_rate' must be positive, got {frame_rate!r}")
         doc = doc.get("detections")
     if not isinstance(doc, list):
         raise DetectionFileError(f"{path}: expected a list of frames (or {{'detections': [...]}})")

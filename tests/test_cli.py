@@ -409,3 +409,12 @@ def test_acceptance_mot17_04_track_then_eval_equals_reference(tmp_path, capsys):
     assert row["GT_Dets"] == 47557 and row["Dets"] > 20000
     for key in ("HOTA", "MOTA", "IDF1", "DetA", "AssA", "MOTP", "IDP", "IDR"):
         assert 0.3 < row[key] < 1.0, key
+
+
+def test_progress_bar_with_rich_goes_to_stderr(tmp_path, scene, capsys, monkeypatch):
+    pytest.importorskip("rich")
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    det = write_json_det(tmp_path / "dets.json", scene)
+    code, out, _ = run(["track", det, "--progress"], capsys)
+    assert code == 0
+    assert out.startswith("bytetrack-cpp track:") and "tracking" not in out
