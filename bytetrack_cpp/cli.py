@@ -27,7 +27,6 @@ from bytetrack_cpp.tracking import ENGINES, EngineUnavailable, TrackingRun, avai
 
 PROG = "bytetrack-cpp"
 EXIT_OK, EXIT_MISSING, EXIT_BAD_INPUT = 0, 1, 2
-PRESETS = ["ifzhang", "ifzhang-cpp", "ifzhang-cpp-2021"]
 DEMO_PNG = "bytetrack-cpp-demo.png"
 PROGRESS_MIN_FRAMES = 1000  # shorter inputs track in well under a second: no bar
 
@@ -126,8 +125,6 @@ def _describe_input(seq: DetectionSequence) -> str:
 
 def _print_summary(seq: DetectionSequence, run: TrackingRun) -> None:
     shown = dict(run.parameters)
-    if run.engine == "bytetrack":
-        shown.setdefault("preset", "ifzhang")
     params = ", ".join(f"{k}={v}" for k, v in shown.items())
     rows = [
         ("input", f"{seq.source}"),
@@ -347,8 +344,8 @@ def _add_tracking_options(parser: argparse.ArgumentParser, default_engine: str =
                             "ByteTrackTracker compatible; supervision = sv.ByteTrack compatible. Available in this "
                             f"build: {', '.join(available_engines()) or 'none'}")
     group.add_argument("--preset", default=None,
-                       help=f"reference behaviour to reproduce (bytetrack engine: {', '.join(PRESETS)}; "
-                            "default ifzhang, the Python original)")
+                       help="reference version to reproduce (first = default): " + "; ".join(
+                           f"{e.name}: {', '.join(e.presets)}" for e in ENGINES.values()))
     group.add_argument("--frame-rate", type=float, default=None, metavar="FPS",
                        help="frame rate (scales the lost-track buffer); default: seqinfo.ini / JSON "
                             "'frame_rate', else 30")

@@ -20,6 +20,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 import numpy as np
 
 import bytetrack_cpp
+from bytetrack_cpp._optional import MissingExtraError, install_hint
 from bytetrack_cpp.io import DetectionSequence
 
 __all__ = ["ENGINES", "EngineParameter", "EngineUnavailable", "TrackedFrame", "TrackingRun", "track_sequence",
@@ -40,7 +41,8 @@ class Engine:
     class_name: str  # attribute of bytetrack_cpp
     description: str
     parameters: Tuple[EngineParameter, ...]
-    has_presets: bool
+    preset_keyword: str  # constructor keyword that selects the reference version
+    presets: Tuple[str, ...]  # first = the engine's default
 
 
 ENGINES: Dict[str, Engine] = {
@@ -52,7 +54,7 @@ ENGINES: Dict[str, Engine] = {
             EngineParameter("match_thresh", float, 0.8, "first association: maximum 1 - IoU"),
             EngineParameter("mot20", bool, False, "MOT20 mode: no score fusion in the first association"),
         ),
-        True,
+        "preset", ("ifzhang", "ifzhang-cpp", "ifzhang-cpp-2021"),
     ),
     "trackers": Engine(
         "trackers", "ByteTrackTracker", "roboflow trackers ByteTrackTracker compatible",
@@ -63,7 +65,7 @@ ENGINES: Dict[str, Engine] = {
             EngineParameter("minimum_iou_threshold", float, 0.1, "minimum IoU of a match"),
             EngineParameter("high_conf_det_threshold", float, 0.6, "high/low detection score split"),
         ),
-        True,
+        "version", ("2.6.1", "2.2.0"),
     ),
     "supervision": Engine(
         "supervision", "ByteTrack", "supervision ByteTrack compatible",
@@ -73,7 +75,7 @@ ENGINES: Dict[str, Engine] = {
             EngineParameter("minimum_matching_threshold", float, 0.8, "first association: maximum 1 - IoU"),
             EngineParameter("minimum_consecutive_frames", int, 1, "updates before a track gets an id"),
         ),
-        True,
+        "version", ("0.30.9", "0.27.0.post1"),
     ),
 }
 
@@ -142,34 +144,91 @@ def _make_engine(engine: Engine, parameters: Dict[str, object], frame_rate: floa
     kwargs = dict(parameters)
     kwargs["frame_rate"] = frame_rate
     if preset is not None:
-        kwargs["preset"] = preset
+        if preset not in engine.presets:
+            raise ValueError(f"--preset {preset!r} is not one of engine '{engine.name}': {', '.join(engine.presets)}")
+        kwargs[engine.preset_keyword] = preset
     try:
         return cls(**kwargs)
     except TypeError as exc:
         raise ValueError(f"engine '{engine.name}' rejected the parameters {sorted(kwargs)}: {exc}") from None
 
 
-def _bytetrack_frame(tracks, number) -> TrackedFrame:
-    return TrackedFrame(number, _as_int_array(tracks.track_id), np.asarray(tracks.xyxy, dtype=np.float64),
-                        np.asarray(tracks.score, dtype=np.float64), _as_int_array(tracks.class_id))
+def _bytetrack_stepper(tracker, frames):
+    """BYTETracker.update(xyxy, scores, class_ids) -> Tracks (Kalman boxes, track scores)."""
+    inputs = [(f.xyxy, f.scores, f.class_ids) for f in frames]
+
+    def convert(tracks, number, _args) -> TrackedFrame:
+        return TrackedFrame(number, _as_int_array(tracks.track_id), np.asarray(tracks.xyxy, dtype=np.float64),
+                            np.asarray(tracks.score, dtype=np.float64), _as_int_array(tracks.class_id))
+
+    return tracker.update, inputs, convert
 
 
-def _compat_frame(result, number) -> TrackedFrame:
-    """Reads a compat engine's result: a Tracks-like object, or an sv.Detections-like object."""
-    if hasattr(result, "track_id"):
-        ids = _as_int_array(result.track_id)
-        conf = getattr(result, "score", None)
-        if conf is None:
-            conf = getattr(result, "confidence", None)
-    elif hasattr(result, "tracker_id"):
-        ids = _as_int_array(result.tracker_id)
-        conf = getattr(result, "confidence", None)
-    else:
-        raise TypeError(f"unexpected engine result of type {type(result).__name__}")
-    cls = getattr(result, "class_id", None)
-    return TrackedFrame(number, ids, np.asarray(result.xyxy, dtype=np.float64).reshape(-1, 4),
-                        np.asarray(conf if conf is not None else np.zeros(len(ids)), dtype=np.float64),
-                        _as_int_array(cls if cls is not None else np.zeros(len(ids))))
+def _rows_frame(number, args, rows, ids) -> TrackedFrame:
+    """A compat engine returns input rows: their boxes, confidences and classes with the given ids."""
+    xyxy, conf, classes = args
+    rows = np.asarray(rows, dtype=np.intp).reshape(-1)
+    return TrackedFrame(number, _as_int_array(ids), np.asarray(xyxy[rows], dtype=np.float64),
+                        np.asarray(conf[rows], dtype=np.float64), _as_int_array(classes[rows]))
+
+
+def _trackers_stepper(tracker, frames):
+    """ByteTrackTracker.update_arrays(xyxy, confidence) -> (input rows, tracker ids, -1 = unconfirmed).
+
+    Fed as the trackers reference was: float32 boxes, float64 confidences."""
+    if not hasattr(tracker, "update_arrays"):
+        raise EngineUnavailable("engine 'trackers': this build's ByteTrackTracker has no update_arrays()")
+    inputs = [(np.ascontiguousarray(f.xyxy, dtype=np.float32).reshape(-1, 4),
+               np.ascontiguousarray(f.scores, dtype=np.float64), f.class_ids) for f in frames]
+
+    def update(xyxy, conf, _classes):
+        return tracker.update_arrays(xyxy, conf)
+
+    def convert(result, number, args) -> TrackedFrame:
+        rows, ids = result
+        return _rows_frame(number, args, rows, ids)
+
+    return update, inputs, convert
+
+
+def _supervision_stepper(tracker, frames):
+    """sv.ByteTrack-compatible engine, fed as the supervision reference was: float32 boxes and scores.
+
+    Its C++ core answers one tracker id per input row (-1: no track), which is what
+    update_with_detections turns into a Detections; calling it directly keeps supervision optional
+    and the timing free of Detections bookkeeping."""
+    inputs = [(np.ascontiguousarray(f.xyxy, dtype=np.float32).reshape(-1, 4),
+               np.ascontiguousarray(f.scores, dtype=np.float32), f.class_ids) for f in frames]
+    core = getattr(tracker, "_engine", None)
+    if core is not None and hasattr(core, "update"):
+        def update(xyxy, conf, _classes):
+            return core.update(xyxy, conf, True)
+
+        def convert(result, number, args) -> TrackedFrame:
+            _, per_row = result
+            per_row = np.asarray(per_row).reshape(-1)
+            rows = np.flatnonzero(per_row != -1)
+            return _rows_frame(number, args, rows, per_row[rows])
+
+        return update, inputs, convert
+    try:
+        import supervision as sv
+    except ImportError:
+        raise MissingExtraError(f"engine 'supervision' needs the supervision package: {install_hint('supervision')}") from None
+
+    def update_sv(xyxy, conf, classes):
+        return tracker.update_with_detections(sv.Detections(xyxy=xyxy, confidence=conf, class_id=classes))
+
+    def convert_sv(result, number, _args) -> TrackedFrame:
+        n = len(result)
+        return TrackedFrame(number, _as_int_array(result.tracker_id), np.asarray(result.xyxy, dtype=np.float64),
+                            np.asarray(result.confidence if result.confidence is not None else np.zeros(n)),
+                            _as_int_array(result.class_id if result.class_id is not None else np.zeros(n)))
+
+    return update_sv, inputs, convert_sv
+
+
+_STEPPERS = {"bytetrack": _bytetrack_stepper, "trackers": _trackers_stepper, "supervision": _supervision_stepper}
 
 
 def track_sequence(sequence: DetectionSequence, engine: str = "bytetrack", parameters: Optional[Dict] = None,
@@ -186,18 +245,7 @@ def track_sequence(sequence: DetectionSequence, engine: str = "bytetrack", param
     spec = ENGINES[engine]
     rate = float(frame_rate or sequence.frame_rate or 30.0)
     tracker = _make_engine(spec, parameters or {}, rate, preset)
-    if engine == "bytetrack":
-        update, convert = tracker.update, _bytetrack_frame
-        inputs = [(f.xyxy, f.scores, f.class_ids) for f in sequence.frames]
-    else:
-        update = getattr(tracker, "update_arrays", None)
-        if update is None:
-            raise EngineUnavailable(f"engine '{engine}': bytetrack_cpp.{spec.class_name} has no update_arrays()")
-        convert = _compat_frame
-        box_dtype, score_dtype = (np.float32, np.float64) if engine == "trackers" else (np.float32, np.float32)
-        inputs = [(np.ascontiguousarray(f.xyxy, dtype=box_dtype).reshape(-1, 4),
-                   np.ascontiguousarray(f.scores, dtype=score_dtype),
-                   np.ascontiguousarray(f.class_ids, dtype=np.int64)) for f in sequence.frames]
+    update, inputs, convert = _STEPPERS[engine](tracker, sequence.frames)
 
     # Only the engine's update() call is timed: input conversion and output copies are outside.
     out: List[TrackedFrame] = []
@@ -207,10 +255,9 @@ def track_sequence(sequence: DetectionSequence, engine: str = "bytetrack", param
         start = clock()
         result = update(*args)
         seconds += clock() - start
-        out.append(convert(result, number))
+        out.append(convert(result, number, args))
         if progress is not None:
             progress(done)
     used = dict(parameters or {})
-    if preset is not None:
-        used["preset"] = preset
+    used["preset"] = preset if preset is not None else spec.presets[0]
     return TrackingRun(out, engine, used, rate, seconds, sequence.num_detections)
