@@ -206,8 +206,8 @@ def _results_as_mot(path: str, tmpdir: str) -> str:
     """Results may be our JSON tracks: convert them to MOTChallenge text for TrackEval."""
     if not path.lower().endswith(".json"):
         return path
-    rows = read_json_tracks(path)
-    if rows and min(r[0] for r in rows) == 0:  # 0-based JSON frames -> MOTChallenge numbering
+    rows, numbers = read_json_tracks(path)
+    if numbers and min(numbers) == 0:  # 0-based frames (JSON detections input) -> MOTChallenge numbering
         rows = [(r[0] + 1,) + tuple(r[1:]) for r in rows]
     out = os.path.join(tmpdir, os.path.basename(path) + ".txt")
     write_mot_results(out, [r for r in rows if r[1] >= 0])

@@ -280,7 +280,8 @@ def write_json_tracks(path: str, frames, frame_rate: Optional[float] = None, sou
 
 
 def read_json_tracks(path: str):
-    """Reads :func:`write_json_tracks` output: a list of (frame, track_id, x1, y1, x2, y2, score)."""
+    """Reads :func:`write_json_tracks` output: (rows, frame_numbers), rows being
+    (frame, track_id, x1, y1, x2, y2, score) and frame_numbers every frame of the file, empty ones included."""
     if not os.path.isfile(path):
         raise DetectionFileError(f"{path}: no such file")
     try:
@@ -290,14 +291,15 @@ def read_json_tracks(path: str):
         raise DetectionFileError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("frames"), list):
         raise DetectionFileError(f"{path}: not a bytetrack-cpp tracks file (no 'frames' list)")
-    rows = []
+    rows, numbers = [], []
     for k, frame in enumerate(doc["frames"]):
         try:
             number = int(frame["frame"])
+            numbers.append(number)
             for t in frame["tracks"]:
                 x1, y1, x2, y2 = (float(v) for v in t["box"])
                 rows.append((number, int(t["track_id"]), x1, y1, x2, y2, float(t["score"])))
         except (KeyError, TypeError, ValueError):
             raise DetectionFileError(f"{path}: frame entry {k} needs 'frame' and 'tracks' of "
                                      f"{{track_id, box, score}}") from None
-    return rows
+    return rows, numbers

@@ -358,6 +358,8 @@ def _synthetic_gt(path: Path, scene):
 
 def test_eval_synthetic_json_and_mot_results_agree(tmp_path, scene, capsys):
     require_trackeval()
+    # The first frames carry no detection, so frame numbering cannot be guessed from the rows.
+    scene = [(np.empty((0, 4)), np.empty(0), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))] * 3 + list(scene)
     gt = tmp_path / "gt.txt"
     _synthetic_gt(gt, scene)
     det = write_json_det(tmp_path / "dets.json", scene)
