@@ -416,7 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "MOT15 counts every ground-truth box. auto: MOT17 rules when gt.txt has a class "
                          "column, else MOT15")
     ev.add_argument("--seq-length", type=int, default=None, metavar="N",
-                    help="number of frames (default: seqinfo.ini, else the last frame in the files)")
+                    help="number of frames of every sequence (default: seqinfo.ini, else the last frame in the files)")
     ev.add_argument("--json", action="store_true", help="print the metrics as JSON (ratios in [0, 1])")
     ev.set_defaults(func=cmd_eval)
 
