@@ -1,6 +1,6 @@
 """Type stubs for the native module bytetrack_cpp._core."""
 
-from typing import Iterator, List, Optional, Tuple
+from typing import Any, Iterator, List, Optional, Tuple
 
 import numpy as np
 import numpy.typing as npt
@@ -112,3 +112,61 @@ def generate_scene(
     false_positive_rate: float = 0.05,
     box_noise: float = 0.03,
 ) -> List[SceneFrame]: ...
+
+def linear_sum_assignment(
+    cost: ArrayLike, maximize: bool = False
+) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """scipy.optimize.linear_sum_assignment: same pairs, same tie-breaking, same errors."""
+
+class TrackersByteTrackerCore:
+    """Native engine of bytetrack_cpp.ByteTrackTracker (roboflow trackers 2.2.0 / 2.6.1)."""
+
+    def __init__(
+        self,
+        lost_track_buffer: int = 30,
+        frame_rate: float = 30.0,
+        track_activation_threshold: float = 0.7,
+        minimum_consecutive_frames: int = 2,
+        minimum_iou_threshold: float = 0.1,
+        high_conf_det_threshold: float = 0.6,
+        version: str = "2.6.1",
+    ) -> None: ...
+    def update_arrays(
+        self,
+        xyxy: ArrayLike,
+        confidence: Optional[ArrayLike] = None,
+        timestamp: Optional[float] = None,
+    ) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """(det_index, tracker_id) of every output row, in the reference's order."""
+    def reset(self) -> None: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def lost_track_buffer(self) -> int: ...
+    @property
+    def frame_rate(self) -> float: ...
+    @property
+    def track_activation_threshold(self) -> float: ...
+    @property
+    def minimum_consecutive_frames(self) -> int: ...
+    @property
+    def minimum_iou_threshold(self) -> float: ...
+    @property
+    def high_conf_det_threshold(self) -> float: ...
+    @property
+    def maximum_frames_without_update(self) -> int: ...
+    @property
+    def maximum_time_without_update(self) -> float: ...
+    @property
+    def num_tracks(self) -> int: ...
+    @property
+    def next_tracker_id(self) -> int: ...
+    @property
+    def last_update_skipped(self) -> bool: ...
+    @property
+    def last_timestamp(self) -> Optional[float]: ...
+    @property
+    def last_timestamp_outcome(self) -> str: ...
+    def _update_detections(self, detections: Any) -> Any: ...
+    def _set_detections_type(self, detections_type: type) -> None: ...
+    def _track_state(self) -> List[Tuple[int, Tuple[float, float, float, float], int, int]]: ...
