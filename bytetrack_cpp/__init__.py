@@ -4,18 +4,22 @@ Python references (ifzhang ByteTrack, supervision, roboflow trackers)."""
 from bytetrack_cpp._core import (
     BYTETracker,
     IdCounter,
+    MultiStreamTracker,
     SceneGenerator,
     Tracks,
     generate_scene,
     lapjv,
     linear_sum_assignment,
 )
+from bytetrack_cpp.supervision_compat import ByteTrack
 from bytetrack_cpp.trackers_compat import ByteTrackTracker
 
 __all__ = [
     "BYTETracker",
+    "ByteTrack",
     "ByteTrackTracker",
     "IdCounter",
+    "MultiStreamTracker",
     "SceneGenerator",
     "Tracks",
     "generate_scene",

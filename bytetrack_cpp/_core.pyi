@@ -1,6 +1,6 @@
 """Type stubs for the native module bytetrack_cpp._core."""
 
-from typing import Any, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -69,7 +69,85 @@ class BYTETracker:
     @property
     def num_lost(self) -> int: ...
 
+StreamFrame = Union[Tuple[ArrayLike, ArrayLike], Tuple[ArrayLike, ArrayLike, Optional[ArrayLike]]]
+
+class MultiStreamTracker:
+    """One independent tracker per stream id (0 .. 2**64 - 1), ids unique across streams.
+
+    Calls release the GIL; different streams may be driven from several threads.
+    """
+
+    def __init__(
+        self,
+        threads: int = 1,
+        max_idle_frames: Optional[int] = None,
+        engine: str = "bytetrack",
+        *,
+        id_counter: Optional[IdCounter] = None,
+        track_thresh: float = 0.5,
+        track_buffer: int = 30,
+        match_thresh: float = 0.8,
+        frame_rate: float = 30.0,
+        mot20: bool = False,
+        preset: str = "ifzhang",
+    ) -> None: ...
+    def update(
+        self, stream_id: int, xyxy: ArrayLike, scores: ArrayLike, class_ids: Optional[ArrayLike] = None
+    ) -> Tracks: ...
+    def update_batch(self, batch: Mapping[int, StreamFrame]) -> Dict[int, Tracks]: ...
+    def remove_stream(self, stream_id: int) -> None: ...
+    def reset(self) -> None: ...
+    def frame_id(self, stream_id: int) -> int: ...
+    @property
+    def stream_ids(self) -> List[int]: ...
+    @property
+    def num_live_tracks(self) -> int: ...
+    @property
+    def memory_bytes(self) -> int: ...
+    @property
+    def num_updates(self) -> int: ...
+    @property
+    def threads(self) -> int: ...
+    @property
+    def max_idle_frames(self) -> Optional[int]: ...
+    @property
+    def engine(self) -> str: ...
+    @property
+    def engine_params(self) -> Dict[str, Any]: ...
+    @property
+    def id_counter(self) -> IdCounter: ...
+    def __len__(self) -> int: ...
+    def __contains__(self, stream_id: object) -> bool: ...
+
 def lapjv(cost: ArrayLike, cost_limit: float) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+def linear_sum_assignment(
+    cost_matrix: ArrayLike, maximize: bool = False
+) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+
+class _SupervisionByteTrack:
+    """Native engine behind bytetrack_cpp.ByteTrack (supervision sv.ByteTrack)."""
+
+    def __init__(
+        self,
+        track_activation_threshold: float,
+        lost_track_buffer: int,
+        minimum_matching_threshold: float,
+        frame_rate: float,
+        minimum_consecutive_frames: int,
+        version: str,
+    ) -> None: ...
+    def update(
+        self, xyxy: ArrayLike, confidence: ArrayLike, float32_input: bool
+    ) -> Tuple[int, npt.NDArray[np.int64]]: ...
+    def reset(self) -> None: ...
+    @property
+    def frame_id(self) -> int: ...
+    @property
+    def max_time_lost(self) -> int: ...
+    @property
+    def det_thresh(self) -> float: ...
+
+def _cpython_set_difference_order(n: int, removed: List[int]) -> List[int]: ...
 
 SceneFrame = Tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.int64]]
 

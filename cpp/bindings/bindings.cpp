@@ -10,15 +10,20 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "bytetrack/byte_tracker.hpp"
+#include "bytetrack/cpython_set_order.hpp"
 #include "bytetrack/id_counter.hpp"
 #include "bytetrack/lapjv.hpp"
 #include "bytetrack/linear_sum_assignment.hpp"
+#include "bytetrack/multi_stream_tracker.hpp"
+#include "bytetrack/tracker_engine.hpp"
 #include "bytetrack/scene_generator.hpp"
+#include "bytetrack/supervision_byte_track.hpp"
 #include "bytetrack/trackers_tracker.hpp"
 
 namespace py = pybind11;
@@ -104,8 +109,10 @@ struct Tracks {
     py::array_t<std::int64_t> class_id;
     py::array_t<std::int64_t> det_index;
 
-    static Tracks from(const std::vector<TrackOutput>& out) {
-        const py::ssize_t m = static_cast<py::ssize_t>(out.size());
+    static Tracks from(const std::vector<TrackOutput>& out) { return from(out.data(), out.size()); }
+
+    static Tracks from(const TrackOutput* out, std::size_t count) {
+        const py::ssize_t m = static_cast<py::ssize_t>(count);
         Tracks t;
         t.track_id = py::array_t<std::int64_t>(m);
         t.xyxy = py::array_t<double>({m, static_cast<py::ssize_t>(4)});
@@ -809,6 +816,438 @@ Returns a Tracks object with the confirmed tracks of this frame.
         });
 }
 
+// ---------------------------------------------------------------- MultiStreamTracker
+
+// Stream ids: Python ints (or integer scalars) in [0, 2**64 - 1]; bool is refused.
+StreamId stream_id_arg(py::handle obj, const char* what) {
+    if (PyLong_CheckExact(obj.ptr())) {  // the common case, without temporaries
+        const unsigned long long v = PyLong_AsUnsignedLongLong(obj.ptr());
+        if (!(v == static_cast<unsigned long long>(-1) && PyErr_Occurred())) return static_cast<StreamId>(v);
+        PyErr_Clear();
+        throw py::value_error(std::string(what) + " must be in [0, 2**64 - 1], got " + std::string(py::repr(obj)));
+    }
+    auto type_error = [&] {
+        return py::type_error(std::string(what) + " must be a non-negative int, got " +
+                              std::string(py::str(py::type::handle_of(obj).attr("__name__"))));
+    };
+    if (PyBool_Check(obj.ptr()) || !PyIndex_Check(obj.ptr())) throw type_error();
+    py::object index = py::reinterpret_steal<py::object>(PyNumber_Index(obj.ptr()));
+    if (!index) {
+        PyErr_Clear();
+        throw type_error();
+    }
+    const unsigned long long v = PyLong_AsUnsignedLongLong(index.ptr());
+    if (v == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
+        PyErr_Clear();
+        throw py::value_error(std::string(what) + " must be in [0, 2**64 - 1], got " + std::string(py::repr(index)));
+    }
+    return static_cast<StreamId>(v);
+}
+
+double real_param(py::handle v, const char* name) {
+    if (PyBool_Check(v.ptr()) || !(PyFloat_Check(v.ptr()) || PyIndex_Check(v.ptr()) || py::hasattr(v, "__float__")))
+        throw py::type_error(std::string(name) + " must be a number");
+    const double d = PyFloat_AsDouble(v.ptr());
+    if (d == -1.0 && PyErr_Occurred()) {
+        PyErr_Clear();
+        throw py::type_error(std::string(name) + " must be a number");
+    }
+    return d;
+}
+
+long long int_param(py::handle v, const char* name, long long lo, long long hi) {
+    if (PyBool_Check(v.ptr()) || !PyIndex_Check(v.ptr())) throw py::type_error(std::string(name) + " must be an int");
+    py::object index = py::reinterpret_steal<py::object>(PyNumber_Index(v.ptr()));
+    if (!index) {
+        PyErr_Clear();
+        throw py::type_error(std::string(name) + " must be an int");
+    }
+    int overflow = 0;
+    const long long x = PyLong_AsLongLongAndOverflow(index.ptr(), &overflow);
+    if (overflow != 0 || x < lo || x > hi)
+        throw py::value_error(std::string(name) + " must be in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                              "], got " + std::string(py::repr(index)));
+    return x;
+}
+
+// Engine "bytetrack": the BYTETracker keyword arguments, with the same defaults.
+std::shared_ptr<const EngineFactory> bytetrack_engine(const py::dict& params) {
+    TrackerConfig c;
+    for (auto item : params) {
+        const std::string key = py::str(item.first);
+        py::handle v = item.second;
+        if (key == "track_thresh") {
+            c.track_thresh = real_param(v, "track_thresh");
+        } else if (key == "track_buffer") {
+            c.track_buffer = static_cast<int>(int_param(v, "track_buffer", 0, INT32_MAX));
+        } else if (key == "match_thresh") {
+            c.match_thresh = real_param(v, "match_thresh");
+        } else if (key == "frame_rate") {
+            c.frame_rate = real_param(v, "frame_rate");
+        } else if (key == "mot20") {
+            const bool is_numpy_bool = py::hasattr(v, "dtype") && py::str(v.attr("dtype").attr("kind")).cast<std::string>() == "b";
+            if (!PyBool_Check(v.ptr()) && !is_numpy_bool) throw py::type_error("mot20 must be a bool");
+            c.mot20 = PyObject_IsTrue(v.ptr()) == 1;
+        } else if (key == "preset") {
+            if (!py::isinstance<py::str>(v)) throw py::type_error("preset must be a str");
+            c.preset = parse_preset(v.cast<std::string>());
+        } else {
+            throw py::type_error("MultiStreamTracker() got an unexpected keyword argument '" + key +
+                                 "' for engine 'bytetrack' (expected track_thresh, track_buffer, match_thresh, "
+                                 "frame_rate, mot20, preset)");
+        }
+    }
+    return std::make_shared<ByteTrackEngineFactory>(c);  // validates the values
+}
+
+// Engines by name. Each takes the keyword arguments of its single-stream tracker.
+std::shared_ptr<const EngineFactory> make_engine(const std::string& name, const py::dict& params) {
+    if (name == "bytetrack") return bytetrack_engine(params);
+    throw py::value_error("engine: unknown engine '" + name + "' (available: 'bytetrack')");
+}
+
+// The Python object: the C++ context plus result buffers, one set per call in
+// flight so that concurrent calls never share one, reused across calls.
+class PyMultiStreamTracker {
+public:
+    struct Buffers {
+        std::vector<TrackOutput> single;
+        BatchResult batch;
+        std::vector<StreamFrame> frames;
+        std::vector<DetectionsIn> inputs;  // keeps the converted arrays alive
+        std::vector<py::object> keys;
+    };
+
+    // Hands out a buffer set and takes it back (GIL held for both).
+    class Lease {
+    public:
+        explicit Lease(PyMultiStreamTracker& owner) : owner_(owner) {
+            std::lock_guard<std::mutex> lock(owner_.buffers_mutex_);
+            if (owner_.free_buffers_.empty()) {
+                buffers_ = std::make_unique<Buffers>();
+            } else {
+                buffers_ = std::move(owner_.free_buffers_.back());
+                owner_.free_buffers_.pop_back();
+            }
+        }
+        ~Lease() {
+            buffers_->inputs.clear();
+            buffers_->keys.clear();
+            std::lock_guard<std::mutex> lock(owner_.buffers_mutex_);
+            try {
+                owner_.free_buffers_.push_back(std::move(buffers_));
+            } catch (...) {  // could not keep it: it is simply freed
+            }
+        }
+        Buffers* operator->() { return buffers_.get(); }
+
+    private:
+        PyMultiStreamTracker& owner_;
+        std::unique_ptr<Buffers> buffers_;
+    };
+
+    PyMultiStreamTracker(int threads, std::uint64_t max_idle, const std::string& engine, py::dict params,
+                         std::shared_ptr<IdCounter> ids)
+        : engine_params_(params), engine_name_(engine) {
+        auto factory = make_engine(engine, params);
+        ctx_ = std::make_unique<MultiStreamTracker>(std::move(factory), threads, max_idle, std::move(ids));
+    }
+
+    MultiStreamTracker& ctx() { return *ctx_; }
+    const py::dict& engine_params() const { return engine_params_; }
+    const std::string& engine_name() const { return engine_name_; }
+
+private:
+    std::unique_ptr<MultiStreamTracker> ctx_;
+    py::dict engine_params_;
+    std::string engine_name_;
+    std::mutex buffers_mutex_;
+    std::vector<std::unique_ptr<Buffers>> free_buffers_;
+};
+
+// One batch entry; errors name the entry ("batch[<key>]: ...").
+DetectionsIn convert_batch_entry(py::handle key, py::handle value) {
+    auto label = [&] { return "batch[" + std::string(py::repr(key)) + "]"; };
+    const bool is_tuple = PyTuple_Check(value.ptr());
+    if (!is_tuple && !PyList_Check(value.ptr()))
+        throw py::type_error(label() + " must be a tuple (xyxy, scores) or (xyxy, scores, class_ids)");
+    const Py_ssize_t len = is_tuple ? PyTuple_GET_SIZE(value.ptr()) : PyList_GET_SIZE(value.ptr());
+    if (len < 2 || len > 3)
+        throw py::type_error(label() + " must be a tuple (xyxy, scores) or (xyxy, scores, class_ids)");
+    auto item = [&](Py_ssize_t i) {
+        return py::handle(is_tuple ? PyTuple_GET_ITEM(value.ptr(), i) : PyList_GET_ITEM(value.ptr(), i));
+    };
+    try {
+        return convert_detections(item(0), item(1), len == 3 ? item(2) : py::handle(Py_None));
+    } catch (const py::type_error& e) {
+        throw py::type_error(label() + ": " + e.what());
+    } catch (const py::value_error& e) {
+        throw py::value_error(label() + ": " + e.what());
+    }
+}
+
+// Ends an open batch on every path out of the binding (GIL released meanwhile).
+class OpenBatch {
+public:
+    OpenBatch(MultiStreamTracker& ctx, BatchResult& out) : ctx_(ctx), out_(out) {}
+    ~OpenBatch() {
+        if (!open_) return;
+        py::gil_scoped_release release;
+        try {
+            ctx_.end_batch(out_);
+        } catch (...) {  // already leaving with another error
+        }
+    }
+    void end() {
+        open_ = false;
+        py::gil_scoped_release release;
+        ctx_.end_batch(out_);
+    }
+
+private:
+    MultiStreamTracker& ctx_;
+    BatchResult& out_;
+    bool open_ = true;
+};
+
+void bind_multi_stream_tracker(py::module_& m) {
+    using Self = PyMultiStreamTracker;
+    py::class_<Self>(m, "MultiStreamTracker", R"doc(
+Many camera streams in one process: one independent tracker per stream id, track
+ids unique across all streams.
+
+A stream is created on its first frame and freed by remove_stream() (or by idle
+eviction). Calls release the GIL; calls on different streams may come from
+several Python threads at once, calls on one stream are serialised.
+
+Parameters
+----------
+threads : int
+    Threads update_batch() may use for independent streams (the calling thread
+    counts as one; default 1). Results never depend on it.
+max_idle_frames : int or None
+    Remove streams idle for more than this many updates. Every update() call and
+    every update_batch() call is one update. None (default) keeps streams until
+    removed.
+engine : str
+    Per-stream tracker: "bytetrack" (BYTETracker with its presets).
+id_counter : IdCounter, optional
+    Id source to share with other trackers; by default the context has its own,
+    starting at 1.
+**engine_params
+    Keyword arguments of the engine's tracker: track_thresh, track_buffer,
+    match_thresh, frame_rate, mot20, preset for "bytetrack".
+
+Ids: within a stream, ids increase in the order its tracker creates tracks, so
+each stream's output equals an isolated BYTETracker's up to an order-preserving
+renaming of ids. update_batch() numbers new tracks stream by stream in batch
+order, whichever thread updated them: the result is the same for any thread
+count and equals calling update() on each entry in that order (when no other
+thread takes ids meanwhile).
+)doc")
+        .def(py::init([](py::handle threads, py::handle max_idle, py::handle engine, py::kwargs kwargs) {
+                 const int n_threads =
+                     static_cast<int>(int_param(threads, "threads", 1, MultiStreamTracker::kMaxThreads));
+                 std::uint64_t idle = MultiStreamTracker::kNoEviction;
+                 if (!max_idle.is_none())
+                     idle = static_cast<std::uint64_t>(int_param(max_idle, "max_idle_frames", 0, INT64_MAX - 1));
+                 if (!py::isinstance<py::str>(engine)) throw py::type_error("engine must be a str");
+                 std::shared_ptr<IdCounter> ids;
+                 py::dict params;
+                 for (auto item : kwargs) {
+                     const std::string key = py::str(item.first);
+                     if (key == "id_counter") {
+                         if (item.second.is_none()) continue;
+                         if (!py::isinstance<IdCounter>(item.second))
+                             throw py::type_error("id_counter must be an IdCounter");
+                         ids = item.second.cast<std::shared_ptr<IdCounter>>();
+                     } else {
+                         params[item.first] = item.second;
+                     }
+                 }
+                 return std::make_unique<Self>(n_threads, idle, engine.cast<std::string>(), params, std::move(ids));
+             }),
+             py::arg("threads") = 1, py::arg("max_idle_frames") = py::none(), py::arg("engine") = "bytetrack")
+        .def(
+            "update",
+            [](Self& self, py::handle stream_id, py::handle xyxy, py::handle scores, py::handle class_ids) {
+                const StreamId id = stream_id_arg(stream_id, "stream_id");
+                DetectionsIn in = convert_detections(xyxy, scores, class_ids);
+                const StreamFrame frame{id, in.xyxy.data(), in.scores.data(), in.class_ptr(), in.n};
+                Self::Lease buffers(self);
+                {
+                    py::gil_scoped_release release;
+                    self.ctx().update(frame, buffers->single);
+                }
+                return Tracks::from(buffers->single);
+            },
+            py::arg("stream_id"), py::arg("xyxy"), py::arg("scores"), py::arg("class_ids") = py::none(),
+            R"doc(
+Advance one stream by one frame (the stream is created on its first frame).
+
+Same arguments and result (Tracks) as BYTETracker.update. Invalid input raises
+ValueError/TypeError and changes nothing.
+)doc")
+        .def(
+            "update_batch",
+            [](Self& self, py::handle batch) {
+                if (!PyDict_Check(batch.ptr()) && !py::hasattr(batch, "items"))
+                    throw py::type_error("batch must be a mapping {stream_id: (xyxy, scores[, class_ids])}");
+                Self::Lease buffers(self);
+                auto& frames = buffers->frames;
+                auto& inputs = buffers->inputs;
+                auto& keys = buffers->keys;
+                frames.clear();
+                auto add = [&](py::handle key_ref, py::handle value_ref) {
+                    // Own references: converting a value may run Python code.
+                    const py::object key = py::reinterpret_borrow<py::object>(key_ref);
+                    const py::object value = py::reinterpret_borrow<py::object>(value_ref);
+                    const StreamId id = stream_id_arg(key, "batch key");
+                    inputs.push_back(convert_batch_entry(key, value));
+                    keys.push_back(key);
+                    const DetectionsIn& in = inputs.back();
+                    frames.push_back(StreamFrame{id, in.xyxy.data(), in.scores.data(), in.class_ptr(), in.n});
+                };
+                if (PyDict_Check(batch.ptr())) {
+                    PyObject *key, *value;
+                    Py_ssize_t pos = 0;
+                    while (PyDict_Next(batch.ptr(), &pos, &key, &value)) add(key, value);
+                } else {
+                    for (py::handle item : batch.attr("items")()) {
+                        py::tuple kv = py::reinterpret_borrow<py::tuple>(item);
+                        add(kv[0], kv[1]);
+                    }
+                }
+                MultiStreamTracker& ctx = self.ctx();
+                BatchResult& out = buffers->batch;
+                {
+                    py::gil_scoped_release release;
+                    ctx.begin_batch(frames.data(), frames.size(), out);  // throws before any change
+                }
+                // Result objects are built while the pool still updates later streams.
+                OpenBatch open(ctx, out);
+                py::dict result;
+                for (std::size_t k = 0; k < frames.size(); ++k) {
+                    if (ctx.frame_updated(k, out)) {
+                        ctx.finish_frame(k, out);
+                    } else {
+                        py::gil_scoped_release release;
+                        ctx.finish_frame(k, out);
+                    }
+                    result[keys[k]] = Tracks::from(out.tracks(k), out.num_tracks(k));
+                }
+                open.end();
+                return result;
+            },
+            py::arg("batch"),
+            R"doc(
+Advance several streams by one frame each, in one call.
+
+batch maps stream ids to (xyxy, scores) or (xyxy, scores, class_ids) tuples.
+Returns {stream_id: Tracks} in the batch's order. Streams are updated on the
+context's threads; new ids are numbered afterwards in batch order, so the result
+is the same for any thread count. If any entry is invalid, ValueError/TypeError
+is raised and no stream is created or changed.
+)doc")
+        .def(
+            "remove_stream",
+            [](Self& self, py::handle stream_id) {
+                const StreamId id = stream_id_arg(stream_id, "stream_id");
+                bool found;
+                {
+                    py::gil_scoped_release release;
+                    found = self.ctx().remove_stream(id);
+                }
+                if (!found) throw py::key_error("no stream " + std::to_string(id));
+            },
+            py::arg("stream_id"), "Remove a stream and free its tracker; KeyError if there is no such stream.")
+        .def(
+            "reset",
+            [](Self& self) {
+                py::gil_scoped_release release;
+                self.ctx().reset();
+            },
+            "Remove all streams; the update count and (unless an id_counter was given) the ids restart.")
+        .def(
+            "frame_id",
+            [](Self& self, py::handle stream_id) {
+                const StreamId id = stream_id_arg(stream_id, "stream_id");
+                py::gil_scoped_release release;
+                try {
+                    return self.ctx().stream_frame_id(id);
+                } catch (const std::out_of_range&) {
+                    py::gil_scoped_acquire acquire;
+                    throw py::key_error("no stream " + std::to_string(id));
+                }
+            },
+            py::arg("stream_id"), "Frames the stream has seen; KeyError if there is no such stream.")
+        .def_property_readonly("stream_ids", [](Self& self) {
+            std::vector<StreamId> ids;
+            {
+                py::gil_scoped_release release;
+                ids = self.ctx().stream_ids();
+            }
+            py::list out;
+            for (StreamId id : ids) out.append(py::int_(id));
+            return out;
+        }, "Ids of the live streams, ascending.")
+        .def_property_readonly("num_live_tracks", [](Self& self) {
+            py::gil_scoped_release release;
+            return self.ctx().num_live_tracks();
+        }, "Tracked and lost tracks held over all streams.")
+        .def_property_readonly("memory_bytes", [](Self& self) {
+            py::gil_scoped_release release;
+            return self.ctx().heap_bytes();
+        }, "Estimated heap bytes held by all streams' trackers (buffer capacities).")
+        .def_property_readonly("num_updates", [](Self& self) { return self.ctx().num_updates(); },
+                               "update()/update_batch() calls since creation or reset (the idle clock).")
+        .def_property_readonly("threads", [](Self& self) { return self.ctx().threads(); })
+        .def_property_readonly("max_idle_frames", [](Self& self) -> py::object {
+            const std::uint64_t v = self.ctx().max_idle_frames();
+            if (v == MultiStreamTracker::kNoEviction) return py::none();
+            return py::int_(v);
+        })
+        .def_property_readonly("engine", [](Self& self) { return self.engine_name(); })
+        .def_property_readonly("engine_params", [](Self& self) { return py::dict(self.engine_params()); },
+                               "The engine keyword arguments given (a copy).")
+        .def_property_readonly("id_counter", [](Self& self) { return self.ctx().id_counter(); })
+        .def("__len__", [](Self& self) {
+            py::gil_scoped_release release;
+            return self.ctx().num_streams();
+        })
+        .def("__contains__", [](Self& self, py::handle stream_id) {
+            StreamId id;
+            try {
+                id = stream_id_arg(stream_id, "stream_id");
+            } catch (const py::type_error&) {
+                return false;
+            } catch (const py::value_error&) {
+                return false;
+            }
+            py::gil_scoped_release release;
+            return self.ctx().contains(id);
+        })
+        .def("__repr__", [](Self& self) {
+            std::ostringstream s;
+            s << "MultiStreamTracker(threads=" << self.ctx().threads() << ", max_idle_frames=";
+            const std::uint64_t idle = self.ctx().max_idle_frames();
+            if (idle == MultiStreamTracker::kNoEviction) {
+                s << "None";
+            } else {
+                s << idle;
+            }
+            s << ", engine='" << self.engine_name() << "'";
+            for (auto item : self.engine_params())
+                s << ", " << std::string(py::str(item.first)) << "=" << std::string(py::repr(item.second));
+            std::size_t streams;
+            {
+                py::gil_scoped_release release;
+                streams = self.ctx().num_streams();
+            }
+            s << ", streams=" << streams << ", next_id=" << self.ctx().id_counter()->peek() << ")";
+            return s.str();
+        });
+}
 
 // ---------------------------------------------------------------- scene generator
 
@@ -899,6 +1338,82 @@ is sized to keep street-scene density (about 30 objects per 1920x1080).
         "All frames of a SceneGenerator scene as a list of (xyxy, scores, class_ids, object_ids).");
 }
 
+// ---------------------------------------------------------------- supervision sv.ByteTrack
+
+// Engine of bytetrack_cpp.ByteTrack (bytetrack_cpp/supervision_compat.py builds
+// the supervision Detections around it).
+void bind_supervision_byte_track(py::module_& m) {
+    py::class_<SupervisionByteTrack>(m, "_SupervisionByteTrack", R"doc(
+Native engine behind bytetrack_cpp.ByteTrack (use that class).
+
+update(xyxy, confidence, float32_input) -> (num_tracks, tracker_id): tracker_id is an
+int64 array with one entry per input row, -1 for rows supervision would not return;
+num_tracks == 0 means supervision returns Detections.empty().
+)doc")
+        .def(py::init([](double tat, int buffer, double mmt, double frame_rate, int min_frames,
+                         const std::string& version) {
+                 SupervisionConfig c;
+                 c.track_activation_threshold = tat;
+                 c.lost_track_buffer = buffer;
+                 c.minimum_matching_threshold = mmt;
+                 c.frame_rate = frame_rate;
+                 c.minimum_consecutive_frames = min_frames;
+                 c.version = parse_supervision_version(version);
+                 return std::make_unique<SupervisionByteTrack>(c);
+             }),
+             py::arg("track_activation_threshold"), py::arg("lost_track_buffer"),
+             py::arg("minimum_matching_threshold"), py::arg("frame_rate"), py::arg("minimum_consecutive_frames"),
+             py::arg("version"))
+        .def(
+            "update",
+            [](SupervisionByteTrack& self, py::handle xyxy_obj, py::handle conf_obj, bool float32_input) {
+                py::array xyxy_raw = numeric_array(xyxy_obj, "detections.xyxy");
+                py::array conf_raw = numeric_array(conf_obj, "detections.confidence");
+                if (xyxy_raw.ndim() != 2 || xyxy_raw.shape(1) != 4)
+                    throw py::value_error("detections.xyxy must have shape (N, 4)");
+                const std::size_t n = static_cast<std::size_t>(xyxy_raw.shape(0));
+                if (n > static_cast<std::size_t>(INT32_MAX / 2))
+                    throw py::value_error("detections: too many rows");
+                if (conf_raw.ndim() != 1 || static_cast<std::size_t>(conf_raw.shape(0)) != n)
+                    throw py::value_error("detections.confidence must have shape (N,) matching detections.xyxy");
+                DoubleArray xyxy = DoubleArray::ensure(xyxy_raw);
+                DoubleArray conf = DoubleArray::ensure(conf_raw);
+                py::array_t<std::int64_t> ids(static_cast<py::ssize_t>(n));
+                const std::size_t tracks =
+                    self.update(xyxy.data(), conf.data(), n, float32_input, ids.mutable_data());
+                return py::make_tuple(tracks, ids);
+            },
+            py::arg("xyxy"), py::arg("confidence"), py::arg("float32_input"))
+        .def("reset", &SupervisionByteTrack::reset)
+        .def_property_readonly("frame_id", [](const SupervisionByteTrack& t) { return t.tracker().frame_id(); })
+        .def_property_readonly("max_time_lost",
+                               [](const SupervisionByteTrack& t) { return t.tracker().semantics().max_time_lost; })
+        .def_property_readonly("det_thresh",
+                               [](const SupervisionByteTrack& t) { return t.tracker().semantics().det_thresh; });
+
+    m.def(
+        "_cpython_set_difference_order",
+        [](int n, const std::vector<int>& removed) {
+            if (n < 0) throw py::value_error("n must be >= 0");
+            std::vector<unsigned char> gone(static_cast<std::size_t>(n), 0);
+            std::size_t n_removed = 0;
+            for (int v : removed) {
+                if (v < 0 || v >= n) throw py::value_error("removed values must lie in range(n)");
+                if (!gone[v]) ++n_removed;
+                gone[v] = 1;
+            }
+            std::vector<int> values;
+            for (int v = 0; v < n; ++v) {
+                if (!gone[v]) values.push_back(v);
+            }
+            std::vector<std::int64_t> table;
+            cpython_set_difference_order(static_cast<std::size_t>(n), n_removed, values, table);
+            return values;
+        },
+        py::arg("n"), py::arg("removed"),
+        "Order of tuple(set(range(n)) - set(removed)) in CPython 3.11/3.12 (test hook).");
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -909,5 +1424,7 @@ PYBIND11_MODULE(_core, m) {
     bind_trackers_byte_tracker(m);
     bind_id_counter(m);
     bind_byte_tracker(m);
+    bind_multi_stream_tracker(m);
     bind_scene_generator(m);
+    bind_supervision_byte_track(m);
 }
