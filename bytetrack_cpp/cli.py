@@ -190,6 +190,10 @@ def cmd_track(args: argparse.Namespace) -> int:
     seq = read_detections(args.input, args.format)
     if args.output and os.path.isdir(args.output):
         raise UsageError(f"-o {args.output}: is a folder; give a file name ending in .txt or .json")
+    if args.timeline:
+        from bytetrack_cpp.plot import import_matplotlib
+
+        import_matplotlib()  # a missing [plot] extra is reported before the work, not after
     run = _run_tracking(seq, args)
     print(f"{PROG} track: {run.num_frames:,} frames, {len(run.track_ids):,} tracks")
     _print_summary(seq, run)
@@ -217,7 +221,7 @@ def _results_as_mot(path: str, tmpdir: str) -> str:
 def cmd_eval(args: argparse.Namespace) -> int:
     import tempfile
 
-    from bytetrack_cpp.evaluate import SUMMARY_FIELDS, SequenceToEvaluate, evaluate_mot, import_trackeval
+    from bytetrack_cpp.evaluate import SequenceToEvaluate, evaluate_mot, import_trackeval
 
     gts, results = args.gt or [], args.results or []
     if len(gts) != len(results):

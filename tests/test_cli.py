@@ -456,3 +456,20 @@ def test_engine_reproduces_reference(engine, preset, extra, reference, name, pat
     tol = 1e-3 if reference.startswith("ifzhang-cpp") else (1e-6 if reference == "ifzhang-python" else 0)
     err = np.abs(np.float32([o[2] for o in ours]) - np.float32([r[2] for r in ref]))
     assert err.max(initial=0) <= tol
+
+
+def test_track_timeline_without_matplotlib_fails_before_writing(tmp_path, scene, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    det = write_json_det(tmp_path / "dets.json", scene)
+    code, out, err = run(["track", det, "-o", tmp_path / "t.txt", "--timeline", tmp_path / "t.png"], capsys)
+    assert code == 1 and out == ""
+    assert "pip install 'bytetrack-cpp[plot]'" in err
+    assert not (tmp_path / "t.txt").exists()
+
+
+def test_track_timeline_png(tmp_path, scene, capsys):
+    pytest.importorskip("matplotlib")
+    det = write_json_det(tmp_path / "dets.json", scene)
+    code, out, err = run(["track", det, "--timeline", tmp_path / "t.png"], capsys)
+    assert code == 0, err
+    assert (tmp_path / "t.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
