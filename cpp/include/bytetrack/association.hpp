@@ -122,6 +122,7 @@ private:
     Stats stats_;
     LapjvSolver lapjv_;
     OverlapGrid grid_;
+    AllPairsFilter pairs_;
 
     // Scratch, reused across calls.
     std::vector<double> dense_cost_;

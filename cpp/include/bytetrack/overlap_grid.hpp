@@ -95,4 +95,56 @@ private:
     std::vector<std::uint32_t> seen_;
 };
 
+// The same candidate test without the grid, for small problems: every stored
+// box against the query. The test is branch-free (comparisons combined with &,
+// hits appended by advancing the output index by 0 or 1): a branch on it
+// would be mispredicted for a good share of pairs, which cost more than the
+// whole test. The widened corners are kept in four contiguous arrays.
+class AllPairsFilter {
+public:
+    void build(const Box* boxes, int n) {
+        n_ = n > 0 ? n : 0;
+        corners_.resize(4 * static_cast<std::size_t>(n_));
+        hits_.resize(static_cast<std::size_t>(n_));
+        double* x1 = corners_.data();
+        double* y1 = x1 + n_;
+        double* x2 = y1 + n_;
+        double* y2 = x2 + n_;
+        for (int i = 0; i < n_; ++i) {
+            const OverlapGrid::Widened w = OverlapGrid::widen(boxes[i]);
+            x1[i] = w.x1;
+            y1[i] = w.y1;
+            x2[i] = w.x2;
+            y2[i] = w.y2;
+        }
+    }
+
+    // Calls f(i), ascending i, for every stored box whose widened extent meets
+    // the widened `query` (exactly OverlapGrid's pair test).
+    template <class F>
+    void for_each_candidate(const Box& query, F&& f) {
+        const OverlapGrid::Widened q = OverlapGrid::widen(query);
+        const double* x1 = corners_.data();
+        const double* y1 = x1 + n_;
+        const double* x2 = y1 + n_;
+        const double* y2 = x2 + n_;
+        int* hits = hits_.data();
+        int k = 0;
+        for (int i = 0; i < n_; ++i) {
+            const int h = static_cast<int>(x1[i] <= q.x2) & static_cast<int>(q.x1 <= x2[i]) &
+                          static_cast<int>(y1[i] <= q.y2) & static_cast<int>(q.y1 <= y2[i]);
+            hits[k] = i;
+            k += h;
+        }
+        for (int j = 0; j < k; ++j) f(hits[j]);
+    }
+
+    std::size_t heap_bytes() const { return corners_.capacity() * sizeof(double) + hits_.capacity() * sizeof(int); }
+
+private:
+    int n_ = 0;
+    std::vector<double> corners_;  // x1[n], y1[n], x2[n], y2[n]
+    std::vector<int> hits_;
+};
+
 }  // namespace bytetrack
