@@ -7,6 +7,10 @@
 #include <cstdint>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "bytetrack/box.hpp"
 
 namespace bytetrack {
@@ -128,14 +132,34 @@ public:
         const double* y1 = x1 + n_;
         const double* x2 = y1 + n_;
         const double* y2 = x2 + n_;
+        // Pass 1: x overlap only (most pairs fail here), two boxes per step.
         int* hits = hits_.data();
         int k = 0;
-        for (int i = 0; i < n_; ++i) {
-            const int h = static_cast<int>(x1[i] <= q.x2) & static_cast<int>(q.x1 <= x2[i]) &
-                          static_cast<int>(y1[i] <= q.y2) & static_cast<int>(q.y1 <= y2[i]);
+        int i = 0;
+#if defined(__SSE2__)
+        const __m128d qx1 = _mm_set1_pd(q.x1), qx2 = _mm_set1_pd(q.x2);
+        for (; i + 2 <= n_; i += 2) {
+            const __m128d in_x = _mm_and_pd(_mm_cmple_pd(_mm_loadu_pd(x1 + i), qx2),
+                                            _mm_cmple_pd(qx1, _mm_loadu_pd(x2 + i)));
+            const int m = _mm_movemask_pd(in_x);
             hits[k] = i;
-            k += h;
+            k += m & 1;
+            hits[k] = i + 1;
+            k += m >> 1;
         }
+#endif
+        for (; i < n_; ++i) {
+            hits[k] = i;
+            k += static_cast<int>(x1[i] <= q.x2) & static_cast<int>(q.x1 <= x2[i]);
+        }
+        // Pass 2: y overlap of the survivors, compacted in place.
+        int kept = 0;
+        for (int j = 0; j < k; ++j) {
+            const int c = hits[j];
+            hits[kept] = c;
+            kept += static_cast<int>(y1[c] <= q.y2) & static_cast<int>(q.y1 <= y2[c]);
+        }
+        k = kept;
         for (int j = 0; j < k; ++j) f(hits[j]);
     }
 
