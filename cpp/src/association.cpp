@@ -44,8 +44,7 @@ std::size_t SparseAssignment::heap_bytes() const {
                           &vertex_comp_, &sorted_edges_, &comp_rows_, &comp_cols_, &local_, &fill_, &x_, &y_,
                           &adj_start_, &adj_, &index_, &low_, &scc_, &stack_, &call_})
         total += bytes(*v);
-    total += bytes(padded_) + bytes(duals_) + bytes(row_duals_) + bytes(on_stack_) + bytes(col_mark_) +
-             bytes(widened_dets_);
+    total += bytes(padded_) + bytes(duals_) + bytes(row_duals_) + bytes(on_stack_) + bytes(col_mark_);
     return total + lapjv_.heap_bytes() + grid_.heap_bytes() + pairs_.heap_bytes();
 }
 

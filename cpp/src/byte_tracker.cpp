@@ -658,7 +658,7 @@ std::size_t BYTETracker::heap_bytes() const {
         total += bytes(*v);
     total += bytes(cost_) + bytes(matches_) + bytes(drop_tracked_) + bytes(drop_lost_) + bytes(output_);
     total += bytes(track_boxes_) + bytes(det_boxes_) + bytes(det_scores_) + bytes(lost_boxes_) +
-             bytes(spare_tracks_) + bytes(widened_lost_);
+             bytes(spare_tracks_);
     return total + lapjv_.heap_bytes() + assignment_.heap_bytes() + dup_grid_.heap_bytes() + dup_pairs_.heap_bytes();
 }
 

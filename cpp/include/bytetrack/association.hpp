@@ -134,7 +134,6 @@ private:
     std::vector<double> padded_, duals_, row_duals_;
     std::vector<int> x_, y_;
     std::vector<unsigned char> col_mark_;
-    std::vector<OverlapGrid::Widened> widened_dets_;
     // Tie-cycle search (Tarjan's SCC, iterative).
     std::vector<int> adj_start_, adj_, index_, low_, scc_, stack_, call_;
     std::vector<unsigned char> on_stack_;

