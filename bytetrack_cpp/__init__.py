@@ -9,7 +9,19 @@ from bytetrack_cpp._core import (
     Tracks,
     generate_scene,
     lapjv,
+    linear_sum_assignment,
 )
+from bytetrack_cpp.trackers_compat import ByteTrackTracker
 
-__all__ = ["BYTETracker", "IdCounter", "MultiStreamTracker", "SceneGenerator", "Tracks", "generate_scene", "lapjv"]
+__all__ = [
+    "BYTETracker",
+    "ByteTrackTracker",
+    "IdCounter",
+    "MultiStreamTracker",
+    "SceneGenerator",
+    "Tracks",
+    "generate_scene",
+    "lapjv",
+    "linear_sum_assignment",
+]
 __version__ = "0.1.0"
