@@ -15,6 +15,7 @@
 #include "bytetrack/id_counter.hpp"
 #include "bytetrack/lapjv.hpp"
 #include "bytetrack/scene_generator.hpp"
+#include "bytetrack/tracker_state.hpp"
 
 namespace py = pybind11;
 using namespace bytetrack;
@@ -198,6 +199,23 @@ get ids that are unique across all of them.
         });
 }
 
+// ---------------------------------------------------------------- state (pickle / deepcopy)
+
+// The state blob of save_state/load_state (tracker_state.hpp) as bytes.
+std::string state_bytes(py::handle state) {
+    if (!py::isinstance<py::bytes>(state))
+        throw py::type_error("state must be bytes (as produced by __getstate__), got " +
+                             std::string(py::str(py::type::of(state).attr("__name__"))));
+    return std::string(py::reinterpret_borrow<py::bytes>(state));
+}
+
+// pickle.dumps / copy.deepcopy support for an engine with save_state / load_state.
+template <class Engine>
+auto state_pickle() {
+    return py::pickle([](const Engine& e) { return py::bytes(save_state(e)); },
+                      [](py::object state) { return load_state(state_bytes(state)); });
+}
+
 // ---------------------------------------------------------------- BYTETracker
 
 void bind_byte_tracker(py::module_& m) {
@@ -253,6 +271,7 @@ N may be 0. Invalid input raises ValueError/TypeError and leaves the tracker unc
 Returns a Tracks object with the confirmed tracks of this frame.
 )doc")
         .def("reset", &BYTETracker::reset, "Forget all tracks; frame counting (and an owned id counter) restart.")
+        .def(state_pickle<BYTETracker>())
         .def_property_readonly("frame_id", &BYTETracker::frame_id, "Number of update() calls since creation or reset.")
         .def_property_readonly("preset", [](const BYTETracker& t) { return std::string(preset_name(t.config().preset)); })
         .def_property_readonly("track_thresh", [](const BYTETracker& t) { return t.config().track_thresh; })

@@ -12,6 +12,10 @@ namespace {
 // Coordinates beyond this would overflow the Kalman covariance (it squares heights).
 constexpr double kMaxCoordinate = 1e15;
 
+// The assignment solver pads each association step to a dense (rows + cols)^2
+// matrix: this bound keeps it under 2 GiB. Real scenes stay far below it.
+constexpr std::size_t kMaxAssignmentSize = 16384;
+
 // The C++ references hold thresholds in float; widen the float value, not the literal.
 double as_float(double v) { return static_cast<double>(static_cast<float>(v)); }
 
@@ -135,6 +139,22 @@ void BYTETracker::split_detections(const double* xyxy, const double* scores,
     }
 }
 
+void BYTETracker::check_assignment_size() const {
+    std::size_t confirmed = 0;
+    for (int slot : tracked_) confirmed += tracks_[slot].is_activated ? 1 : 0;
+    const std::size_t unconfirmed = tracked_.size() - confirmed;
+    const std::size_t pool = confirmed + lost_.size();
+    // Upper bounds of the three association steps (rows x cols).
+    const std::size_t steps[3][2] = {{pool, high_.size()}, {confirmed, low_.size()}, {unconfirmed, high_.size()}};
+    for (const auto& step : steps) {
+        if (step[0] > 0 && step[1] > 0 && step[0] + step[1] > kMaxAssignmentSize)
+            throw std::invalid_argument("xyxy: " + std::to_string(step[1]) + " detections against " +
+                                        std::to_string(step[0]) +
+                                        " tracks exceed the assignment size limit (tracks + detections <= " +
+                                        std::to_string(kMaxAssignmentSize) + " per association step)");
+    }
+}
+
 void BYTETracker::predict(STrack& track) const {
     // Tracks that are not currently tracked stop growing or shrinking.
     if (track.state != TrackState::Tracked) track.kf.mean[7] = 0.0;
@@ -213,8 +233,11 @@ int BYTETracker::new_slot() {
 const std::vector<TrackOutput>& BYTETracker::update(const double* xyxy, const double* scores,
                                                     const std::int64_t* class_ids, std::size_t n) {
     validate_detections(xyxy, scores, n);
-    ++frame_id_;
+    // Splitting only fills scratch lists, so a rejection below still leaves the
+    // tracker as it was.
     split_detections(xyxy, scores, class_ids, n);
+    check_assignment_size();
+    ++frame_id_;
 
     activated_.clear();
     refind_.clear();
@@ -390,6 +413,12 @@ void BYTETracker::release_unlisted() {
     release(tracked_);
     release(lost_);
     release(born_);
+}
+
+void BYTETracker::set_id_counter(std::shared_ptr<IdCounter> ids, bool owned) {
+    if (!ids) throw std::invalid_argument("id_counter must not be null");
+    ids_ = std::move(ids);
+    owns_ids_ = owned;
 }
 
 void BYTETracker::restore(std::int64_t frame_id, std::vector<STrack> tracked, std::vector<STrack> lost) {

@@ -94,6 +94,9 @@ public:
     // Replaces the whole state (used by state restore); tracks are given in
     // tracked-list then lost-list order.
     void restore(std::int64_t frame_id, std::vector<STrack> tracked, std::vector<STrack> lost);
+    // Replaces the id source (state restore); `owned` decides whether reset()
+    // restarts it.
+    void set_id_counter(std::shared_ptr<IdCounter> ids, bool owned);
 
     // Validation shared with other entry points; throws std::invalid_argument.
     static void validate_detections(const double* xyxy, const double* scores, std::size_t n);
@@ -101,6 +104,8 @@ public:
 private:
     void split_detections(const double* xyxy, const double* scores, const std::int64_t* class_ids,
                           std::size_t n);
+    // Throws std::invalid_argument if an association would exceed the solver's size limit.
+    void check_assignment_size() const;
     void predict(STrack& track) const;
     // Fills matches_, unmatched_rows_, unmatched_cols_ (each ascending).
     void associate(const std::vector<int>& slots, const std::vector<Detection>& dets, double thresh,
