@@ -216,6 +216,18 @@ auto state_pickle() {
                       [](py::object state) { return load_state(state_bytes(state)); });
 }
 
+// __reduce_ex__ for every pickle protocol: copyreg.__newobj__(cls) then
+// __setstate__(state). Without it, protocols 0 and 1 go through copyreg's
+// generic path, which a pybind11 object cannot take.
+py::tuple reduce_by_state(py::object self, py::object /*protocol*/) {
+    return py::make_tuple(py::module_::import("copyreg").attr("__newobj__"), py::make_tuple(py::type::of(self)),
+                          self.attr("__getstate__")());
+}
+
+void bind_state(py::module_& m) {
+    m.attr("STATE_FORMAT_VERSION") = kStateFormatVersion;
+}
+
 // ---------------------------------------------------------------- BYTETracker
 
 void bind_byte_tracker(py::module_& m) {
@@ -272,6 +284,7 @@ Returns a Tracks object with the confirmed tracks of this frame.
 )doc")
         .def("reset", &BYTETracker::reset, "Forget all tracks; frame counting (and an owned id counter) restart.")
         .def(state_pickle<BYTETracker>())
+        .def("__reduce_ex__", &reduce_by_state)
         .def_property_readonly("frame_id", &BYTETracker::frame_id, "Number of update() calls since creation or reset.")
         .def_property_readonly("preset", [](const BYTETracker& t) { return std::string(preset_name(t.config().preset)); })
         .def_property_readonly("track_thresh", [](const BYTETracker& t) { return t.config().track_thresh; })
@@ -395,4 +408,5 @@ PYBIND11_MODULE(_core, m) {
     bind_id_counter(m);
     bind_byte_tracker(m);
     bind_scene_generator(m);
+    bind_state(m);
 }
