@@ -39,6 +39,50 @@ py::array numeric_array(py::handle obj, const char* name) {
     return a;
 }
 
+// Scalar parameters, converted here so that every error names the parameter.
+double real_arg(py::handle obj, const char* name) {
+    const double v = PyFloat_AsDouble(obj.ptr());
+    if (v == -1.0 && PyErr_Occurred()) {
+        const bool overflow = PyErr_ExceptionMatches(PyExc_OverflowError);
+        PyErr_Clear();
+        if (overflow) throw py::value_error(std::string(name) + " is out of range");
+        throw py::type_error(std::string(name) + " must be a real number, got " +
+                             std::string(py::str(py::type::of(obj).attr("__name__"))));
+    }
+    return v;
+}
+
+long long int_arg(py::handle obj, const char* name, long long lo, long long hi) {
+    PyObject* index = PyNumber_Index(obj.ptr());
+    if (!index) {
+        PyErr_Clear();
+        throw py::type_error(std::string(name) + " must be an integer, got " +
+                             std::string(py::str(py::type::of(obj).attr("__name__"))));
+    }
+    int overflow = 0;
+    const long long v = PyLong_AsLongLongAndOverflow(index, &overflow);
+    Py_DECREF(index);
+    if (overflow != 0 || v < lo || v > hi)
+        throw py::value_error(std::string(name) + " must be in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                              "], got " + std::string(py::str(obj)));
+    return v;
+}
+
+bool bool_arg(py::handle obj, const char* name) {
+    py::detail::make_caster<bool> caster;  // True/False or numpy.bool_ only
+    if (!caster.load(obj, false))
+        throw py::type_error(std::string(name) + " must be a bool, got " +
+                             std::string(py::str(py::type::of(obj).attr("__name__"))));
+    return static_cast<bool>(caster);
+}
+
+std::string str_arg(py::handle obj, const char* name) {
+    if (!py::isinstance<py::str>(obj))
+        throw py::type_error(std::string(name) + " must be a str, got " +
+                             std::string(py::str(py::type::of(obj).attr("__name__"))));
+    return obj.cast<std::string>();
+}
+
 struct DetectionsIn {
     DoubleArray xyxy;
     DoubleArray scores;
@@ -81,6 +125,15 @@ DetectionsIn convert_detections(py::handle xyxy_obj, py::handle scores_obj, py::
             for (std::size_t i = 0; i < in.n; ++i) {
                 if (!std::isfinite(p[i]) || std::floor(p[i]) != p[i] || std::fabs(p[i]) > 9.0e15)
                     throw py::value_error("class_ids: element " + std::to_string(i) + " is not an integer");
+            }
+        }
+        if (cls.dtype().kind() == 'u' && cls.dtype().itemsize() == 8) {
+            // uint64 above INT64_MAX would wrap to a different label.
+            py::array_t<std::uint64_t, py::array::forcecast> as_u64 = py::array_t<std::uint64_t, py::array::forcecast>::ensure(cls);
+            const std::uint64_t* p = as_u64.data();
+            for (std::size_t i = 0; i < in.n; ++i) {
+                if (p[i] > static_cast<std::uint64_t>(INT64_MAX))
+                    throw py::value_error("class_ids: element " + std::to_string(i) + " does not fit in int64");
             }
         }
         in.class_ids = Int64Array::ensure(cls);
@@ -158,6 +211,9 @@ void bind_lapjv(py::module_& m) {
         [](py::handle cost_obj, double cost_limit) {
             py::array raw = numeric_array(cost_obj, "cost");
             if (raw.ndim() != 2) throw py::value_error("cost must be a 2-D matrix");
+            if (raw.shape(0) + raw.shape(1) > LapjvSolver::kMaxSize)
+                throw py::value_error("cost: rows + columns must be <= " + std::to_string(LapjvSolver::kMaxSize) +
+                                      ", got " + std::to_string(raw.shape(0)) + " x " + std::to_string(raw.shape(1)));
             DoubleArray cost = DoubleArray::ensure(raw);
             const int rows = static_cast<int>(cost.shape(0));
             const int cols = static_cast<int>(cost.shape(1));
@@ -253,20 +309,27 @@ preset : str
 id_counter : IdCounter, optional
     Shared id source; by default each tracker has its own, starting at 1.
 )doc")
-        .def(py::init([](double track_thresh, int track_buffer, double match_thresh, double frame_rate,
-                         bool mot20, const std::string& preset, std::shared_ptr<IdCounter> ids) {
+        .def(py::init([](py::handle track_thresh, py::handle track_buffer, py::handle match_thresh,
+                         py::handle frame_rate, py::handle mot20, py::handle preset, py::handle ids) {
                  TrackerConfig c;
-                 c.track_thresh = track_thresh;
-                 c.track_buffer = track_buffer;
-                 c.match_thresh = match_thresh;
-                 c.frame_rate = frame_rate;
-                 c.mot20 = mot20;
-                 c.preset = parse_preset(preset);
-                 return std::make_unique<BYTETracker>(c, std::move(ids));
+                 c.track_thresh = real_arg(track_thresh, "track_thresh");
+                 c.track_buffer = static_cast<int>(int_arg(track_buffer, "track_buffer", 0, 1000000000));
+                 c.match_thresh = real_arg(match_thresh, "match_thresh");
+                 c.frame_rate = real_arg(frame_rate, "frame_rate");
+                 c.mot20 = bool_arg(mot20, "mot20");
+                 c.preset = parse_preset(str_arg(preset, "preset"));
+                 std::shared_ptr<IdCounter> counter;
+                 if (!ids.is_none()) {
+                     if (!py::isinstance<IdCounter>(ids))
+                         throw py::type_error("id_counter must be an IdCounter or None, got " +
+                                              std::string(py::str(py::type::of(ids).attr("__name__"))));
+                     counter = ids.cast<std::shared_ptr<IdCounter>>();
+                 }
+                 return std::make_unique<BYTETracker>(c, std::move(counter));
              }),
              py::arg("track_thresh") = 0.5, py::arg("track_buffer") = 30, py::arg("match_thresh") = 0.8,
              py::arg("frame_rate") = 30.0, py::arg("mot20") = false, py::arg("preset") = "ifzhang",
-             py::arg("id_counter") = nullptr)
+             py::arg("id_counter") = py::none())
         .def(
             "update",
             [](BYTETracker& self, py::handle xyxy, py::handle scores, py::handle class_ids) {

@@ -12,9 +12,12 @@ namespace {
 // Coordinates beyond this would overflow the Kalman covariance (it squares heights).
 constexpr double kMaxCoordinate = 1e15;
 
-// The assignment solver pads each association step to a dense (rows + cols)^2
-// matrix: this bound keeps it under 2 GiB. Real scenes stay far below it.
-constexpr std::size_t kMaxAssignmentSize = 16384;
+// Smaller boxes make the Kalman variances (squares of the height) underflow to
+// 0 and the gain 0 / 0. Normalised coordinates stay far above it.
+constexpr double kMinSize = 1e-6;
+
+// See LapjvSolver::kMaxSize; real scenes stay far below it.
+constexpr std::size_t kMaxAssignmentSize = LapjvSolver::kMaxSize;
 
 // The C++ references hold thresholds in float; widen the float value, not the literal.
 double as_float(double v) { return static_cast<double>(static_cast<float>(v)); }
@@ -110,6 +113,8 @@ void BYTETracker::validate_detections(const double* xyxy, const double* scores, 
         if (!(b[2] > b[0]) || !(b[3] > b[1]))
             throw std::invalid_argument("xyxy: row " + std::to_string(i) +
                                         " has non-positive width or height (need x2 > x1 and y2 > y1)");
+        if (!(b[2] - b[0] >= kMinSize) || !(b[3] - b[1] >= kMinSize))
+            throw std::invalid_argument("xyxy: row " + std::to_string(i) + " has a width or height below 1e-6");
         if (!std::isfinite(scores[i]))
             throw std::invalid_argument("scores: element " + std::to_string(i) + " is NaN or inf");
     }
