@@ -13,9 +13,20 @@ constexpr const char* kByteTrackerName = "BYTETracker";
 // Fixed part of an encoded STrack, to bound list lengths read from a blob.
 constexpr std::size_t kTrackBytes = 8 * (8 + 16 + 4 + 1 + 8) + 4 + 1;
 
-bool all_finite(const double* v, int n) {
+// Far beyond anything a tracker reaches from valid input, and small enough that
+// the Kalman filter's products of three such numbers stay finite.
+constexpr double kMaxMagnitude = 1e100;
+
+bool all_plausible(const double* v, int n) {
     for (int k = 0; k < n; ++k) {
-        if (!std::isfinite(v[k])) return false;
+        if (!(std::fabs(v[k]) <= kMaxMagnitude)) return false;  // also catches NaN
+    }
+    return true;
+}
+
+bool all_non_negative(const double* v, int n) {
+    for (int k = 0; k < n; ++k) {
+        if (!(v[k] >= 0.0)) return false;
     }
     return true;
 }
@@ -92,11 +103,14 @@ STrack read_track(StateReader& r) {
     if (state > static_cast<std::uint32_t>(TrackState::Removed)) StateReader::fail("bad track state");
     t.state = static_cast<TrackState>(state);
     t.is_activated = r.boolean();
-    // Non-finite numbers would only fail later, inside update(); refuse them here.
+    // A corrupted blob would only fail later, inside update(); refuse it here.
     const double box[4] = {t.box.x1, t.box.y1, t.box.x2, t.box.y2};
-    if (!all_finite(t.kf.mean, 8) || !all_finite(t.kf.p_pp, 4) || !all_finite(t.kf.p_pv, 4) ||
-        !all_finite(t.kf.p_vp, 4) || !all_finite(t.kf.p_vv, 4) || !all_finite(box, 4) || !std::isfinite(t.score))
-        StateReader::fail("non-finite number in a track");
+    if (!all_plausible(t.kf.mean, 8) || !all_plausible(t.kf.p_pp, 4) || !all_plausible(t.kf.p_pv, 4) ||
+        !all_plausible(t.kf.p_vp, 4) || !all_plausible(t.kf.p_vv, 4) || !all_plausible(box, 4) ||
+        !std::isfinite(t.score))
+        StateReader::fail("implausible number in a track (corrupted state)");
+    if (!all_non_negative(t.kf.p_pp, 4) || !all_non_negative(t.kf.p_vv, 4))
+        StateReader::fail("negative variance in a track (corrupted state)");
     return t;
 }
 

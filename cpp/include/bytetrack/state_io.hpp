@@ -81,10 +81,15 @@ public:
         if (v > 1) fail("bad boolean");
         return v == 1;
     }
+    // Names only: printable ASCII, so that error messages can quote them safely.
     std::string str() {
         const std::uint64_t n = u64();
         need(n);
+        if (n > 64) fail("bad name");
         std::string s(data_ + pos_, static_cast<std::size_t>(n));
+        for (char c : s) {
+            if (c < 0x20 || c > 0x7E) fail("bad name");
+        }
         pos_ += static_cast<std::size_t>(n);
         return s;
     }
