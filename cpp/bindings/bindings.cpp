@@ -86,10 +86,10 @@ std::string str_arg(py::handle obj, const char* name) {
 struct DetectionsIn {
     DoubleArray xyxy;
     DoubleArray scores;
-    Int64Array class_ids;  // a default array_t is an empty array, not a null handle
-    bool has_classes = false;
+    Int64Array class_ids;
+    bool has_class_ids = false;  // a default array_t is an empty array, not a null handle
     std::size_t n = 0;
-    const std::int64_t* class_ptr() const { return has_classes ? class_ids.data() : nullptr; }
+    const std::int64_t* class_ptr() const { return has_class_ids ? class_ids.data() : nullptr; }
 };
 
 DetectionsIn convert_detections(py::handle xyxy_obj, py::handle scores_obj, py::handle class_obj) {
@@ -138,7 +138,7 @@ DetectionsIn convert_detections(py::handle xyxy_obj, py::handle scores_obj, py::
             }
         }
         in.class_ids = Int64Array::ensure(cls);
-        in.has_classes = true;
+        in.has_class_ids = true;
     }
     return in;
 }

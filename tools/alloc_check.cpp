@@ -1,0 +1,64 @@
+// Verifies the per-frame path allocates nothing once warm: runs a tracker over a
+// generated scene, resets it (buffers keep their capacity), runs the same scene
+// again and counts heap allocations during the second pass. Exit code 1 if any.
+//
+//   alloc_check [frames] [objects_per_frame]
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "bytetrack/byte_tracker.hpp"
+#include "bytetrack/scene_generator.hpp"
+
+namespace {
+std::atomic<long long> g_allocations{0};
+}
+
+void* operator new(std::size_t size) {
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(size ? size : 1)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+int main(int argc, char** argv) {
+    const int frames = argc > 1 ? std::atoi(argv[1]) : 2000;
+    const double objects = argc > 2 ? std::atof(argv[2]) : 40.0;
+    bytetrack::SceneConfig scene;
+    scene.num_frames = frames;
+    scene.objects_per_frame = objects;
+    scene.mean_lifetime = 120.0;
+    scene.seed = 7;
+    std::vector<bytetrack::SceneFrame> recorded;
+    {
+        bytetrack::SceneGenerator generator(scene);
+        bytetrack::SceneFrame f;
+        while (generator.next(f)) recorded.push_back(f);
+    }
+    int failures = 0;
+    for (const char* preset : {"ifzhang", "ifzhang-cpp", "ifzhang-cpp-2021"}) {
+        bytetrack::TrackerConfig config;
+        config.preset = bytetrack::parse_preset(preset);
+        bytetrack::BYTETracker tracker(config);
+        long long counts[2] = {0, 0};
+        std::size_t outputs[2] = {0, 0};
+        for (int pass = 0; pass < 2; ++pass) {
+            tracker.reset();
+            const long long before = g_allocations.load();
+            for (const auto& f : recorded) {
+                const auto& out = tracker.update(f.xyxy.data(), f.scores.data(), f.class_ids.data(), f.size());
+                outputs[pass] += out.size();
+            }
+            counts[pass] = g_allocations.load() - before;
+        }
+        const bool ok = counts[1] == 0 && outputs[0] == outputs[1];
+        std::printf("%-17s first pass %lld allocations, warm pass %lld allocations over %d frames: %s\n", preset,
+                    counts[0], counts[1], frames, ok ? "ok" : "FAIL");
+        failures += ok ? 0 : 1;
+    }
+    return failures ? 1 : 0;
+}
