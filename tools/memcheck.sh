@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Memory checks of the C++ core, no Python involved (issue 5):
-#   1. valgrind --leak-check=full on tools/memcheck_driver, one run per engine;
-#   2. the library and the driver built with AddressSanitizer + UBSan, all engines.
-# Any valgrind error, definite/indirect leak, sanitizer report or failed driver
-# check makes the script exit non-zero.
+# Memory checks (issue 5):
+#   1. valgrind --leak-check=full on tools/memcheck_driver (C++ only), one run per engine;
+#   2. the library and that driver built with AddressSanitizer + UBSan, all engines;
+#   3. the Python extension built with ASan + UBSan, loaded under LD_PRELOAD, running
+#      the hostile-input, state and property tests (this covers the binding layer).
+# Any valgrind error, definite/indirect leak, sanitizer report or failed check makes
+# the script exit non-zero.
 #
 #   tools/memcheck.sh [FRAMES] [OBJECTS_PER_FRAME]     (defaults: 3000 frames, 50 objects)
-# Environment: MEMCHECK_SKIP_VALGRIND=1 / MEMCHECK_SKIP_ASAN=1 skip a part;
-# MEMCHECK_BUILD_DIR keeps the build trees somewhere instead of a temp dir.
+# Environment: MEMCHECK_SKIP_VALGRIND=1 / MEMCHECK_SKIP_ASAN=1 / MEMCHECK_SKIP_PYTHON_ASAN=1
+# skip a part; MEMCHECK_BUILD_DIR keeps the build trees instead of a temp dir;
+# PYTHON (default: python) is the interpreter whose numpy/pytest/hypothesis part 3 uses.
 set -euo pipefail
 
 FRAMES=${1:-3000}
@@ -74,6 +77,51 @@ if [[ -z ${MEMCHECK_SKIP_ASAN:-} ]]; then
         status=1
     fi
     grep -E "checksum|allocations" "$log" || true
+fi
+
+if [[ -z ${MEMCHECK_SKIP_PYTHON_ASAN:-} ]]; then
+    PYTHON=${PYTHON:-python}
+    echo "== ASan+UBSan: building the Python extension"
+    flags="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1"
+    dir="$BUILD/pyasan"
+    cmake -S "$ROOT" -B "$dir" -DSKBUILD=ON -DPYBIND11_FINDPYTHON=ON \
+        "-Dpybind11_DIR=$("$PYTHON" -m pybind11 --cmakedir)" "-DPython_EXECUTABLE=$(command -v "$PYTHON")" \
+        -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS=$flags" "-DCMAKE_MODULE_LINKER_FLAGS=-fsanitize=address,undefined" \
+        >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; exit 1; }
+    cmake --build "$dir" --target _core -j "$JOBS" >"$dir.build.log" 2>&1 || { cat "$dir.build.log"; exit 1; }
+    pkg="$BUILD/pyasan-pkg"
+    mkdir -p "$pkg/bytetrack_cpp"
+    cp "$ROOT"/bytetrack_cpp/*.py "$ROOT"/bytetrack_cpp/py.typed "$pkg/bytetrack_cpp/"
+    cp "$dir"/_core*.so "$pkg/bytetrack_cpp/"
+    log="$BUILD/pyasan.log"
+    start=$SECONDS
+    # The interpreter is not instrumented: the ASan runtime is preloaded, and leak
+    # detection is off (CPython keeps objects alive until exit by design).
+    if LD_PRELOAD="$(${CXX:-g++} -print-file-name=libasan.so):$(${CXX:-g++} -print-file-name=libubsan.so)" \
+        ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+        HYPOTHESIS_PROFILE=${HYPOTHESIS_PROFILE:-dev} \
+        "$PYTHON" - "$pkg" "$ROOT/tests" >"$log" 2>&1 <<'PY'
+import sys
+
+pkg, tests = sys.argv[1], sys.argv[2]
+# Import the instrumented build, not an installed (possibly editable) copy.
+sys.meta_path[:] = [f for f in sys.meta_path if not type(f).__module__.startswith("_editable")]
+sys.path.insert(0, pkg)
+import bytetrack_cpp._core
+
+assert bytetrack_cpp._core.__file__.startswith(pkg), bytetrack_cpp._core.__file__
+import pytest
+
+sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", "-p", "no:warnings", f"{tests}/test_hostile_input.py",
+                      f"{tests}/test_state.py", f"{tests}/test_properties.py", f"{tests}/test_parity_ifzhang.py"]))
+PY
+    then
+        echo "asan+ubsan Python extension ($((SECONDS - start)) s): ok: $(tail -n 1 "$log")"
+    else
+        echo "asan+ubsan Python extension: FAILED"
+        tail -n 80 "$log"
+        status=1
+    fi
 fi
 
 exit $status
