@@ -5,11 +5,27 @@ from bytetrack_cpp._core import (
     STATE_FORMAT_VERSION,
     BYTETracker,
     IdCounter,
+    MultiStreamTracker,
     SceneGenerator,
     Tracks,
     generate_scene,
     lapjv,
+    linear_sum_assignment,
 )
+from bytetrack_cpp.supervision_compat import ByteTrack
+from bytetrack_cpp.trackers_compat import ByteTrackTracker
 
-__all__ = ["BYTETracker", "IdCounter", "SceneGenerator", "STATE_FORMAT_VERSION", "Tracks", "generate_scene", "lapjv"]
+__all__ = [
+    "BYTETracker",
+    "ByteTrack",
+    "ByteTrackTracker",
+    "IdCounter",
+    "MultiStreamTracker",
+    "SceneGenerator",
+    "STATE_FORMAT_VERSION",
+    "Tracks",
+    "generate_scene",
+    "lapjv",
+    "linear_sum_assignment",
+]
 __version__ = "0.1.0"

@@ -1,6 +1,6 @@
 """Type stubs for the native module bytetrack_cpp._core."""
 
-from typing import Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -75,7 +75,85 @@ class BYTETracker:
 
 STATE_FORMAT_VERSION: int
 
+StreamFrame = Union[Tuple[ArrayLike, ArrayLike], Tuple[ArrayLike, ArrayLike, Optional[ArrayLike]]]
+
+class MultiStreamTracker:
+    """One independent tracker per stream id (0 .. 2**64 - 1), ids unique across streams.
+
+    Calls release the GIL; different streams may be driven from several threads.
+    """
+
+    def __init__(
+        self,
+        threads: int = 1,
+        max_idle_frames: Optional[int] = None,
+        engine: str = "bytetrack",
+        *,
+        id_counter: Optional[IdCounter] = None,
+        track_thresh: float = 0.5,
+        track_buffer: int = 30,
+        match_thresh: float = 0.8,
+        frame_rate: float = 30.0,
+        mot20: bool = False,
+        preset: str = "ifzhang",
+    ) -> None: ...
+    def update(
+        self, stream_id: int, xyxy: ArrayLike, scores: ArrayLike, class_ids: Optional[ArrayLike] = None
+    ) -> Tracks: ...
+    def update_batch(self, batch: Mapping[int, StreamFrame]) -> Dict[int, Tracks]: ...
+    def remove_stream(self, stream_id: int) -> None: ...
+    def reset(self) -> None: ...
+    def frame_id(self, stream_id: int) -> int: ...
+    @property
+    def stream_ids(self) -> List[int]: ...
+    @property
+    def num_live_tracks(self) -> int: ...
+    @property
+    def memory_bytes(self) -> int: ...
+    @property
+    def num_updates(self) -> int: ...
+    @property
+    def threads(self) -> int: ...
+    @property
+    def max_idle_frames(self) -> Optional[int]: ...
+    @property
+    def engine(self) -> str: ...
+    @property
+    def engine_params(self) -> Dict[str, Any]: ...
+    @property
+    def id_counter(self) -> IdCounter: ...
+    def __len__(self) -> int: ...
+    def __contains__(self, stream_id: object) -> bool: ...
+
 def lapjv(cost: ArrayLike, cost_limit: float) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+def linear_sum_assignment(
+    cost_matrix: ArrayLike, maximize: bool = False
+) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+
+class _SupervisionByteTrack:
+    """Native engine behind bytetrack_cpp.ByteTrack (supervision sv.ByteTrack)."""
+
+    def __init__(
+        self,
+        track_activation_threshold: float,
+        lost_track_buffer: int,
+        minimum_matching_threshold: float,
+        frame_rate: float,
+        minimum_consecutive_frames: int,
+        version: str,
+    ) -> None: ...
+    def update(
+        self, xyxy: ArrayLike, confidence: ArrayLike, float32_input: bool
+    ) -> Tuple[int, npt.NDArray[np.int64]]: ...
+    def reset(self) -> None: ...
+    @property
+    def frame_id(self) -> int: ...
+    @property
+    def max_time_lost(self) -> int: ...
+    @property
+    def det_thresh(self) -> float: ...
+
+def _cpython_set_difference_order(n: int, removed: List[int]) -> List[int]: ...
 
 SceneFrame = Tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.int64]]
 
@@ -118,3 +196,61 @@ def generate_scene(
     false_positive_rate: float = 0.05,
     box_noise: float = 0.03,
 ) -> List[SceneFrame]: ...
+
+def linear_sum_assignment(
+    cost: ArrayLike, maximize: bool = False
+) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """scipy.optimize.linear_sum_assignment: same pairs, same tie-breaking, same errors."""
+
+class TrackersByteTrackerCore:
+    """Native engine of bytetrack_cpp.ByteTrackTracker (roboflow trackers 2.2.0 / 2.6.1)."""
+
+    def __init__(
+        self,
+        lost_track_buffer: int = 30,
+        frame_rate: float = 30.0,
+        track_activation_threshold: float = 0.7,
+        minimum_consecutive_frames: int = 2,
+        minimum_iou_threshold: float = 0.1,
+        high_conf_det_threshold: float = 0.6,
+        version: str = "2.6.1",
+    ) -> None: ...
+    def update_arrays(
+        self,
+        xyxy: ArrayLike,
+        confidence: Optional[ArrayLike] = None,
+        timestamp: Optional[float] = None,
+    ) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """(det_index, tracker_id) of every output row, in the reference's order."""
+    def reset(self) -> None: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def lost_track_buffer(self) -> int: ...
+    @property
+    def frame_rate(self) -> float: ...
+    @property
+    def track_activation_threshold(self) -> float: ...
+    @property
+    def minimum_consecutive_frames(self) -> int: ...
+    @property
+    def minimum_iou_threshold(self) -> float: ...
+    @property
+    def high_conf_det_threshold(self) -> float: ...
+    @property
+    def maximum_frames_without_update(self) -> int: ...
+    @property
+    def maximum_time_without_update(self) -> float: ...
+    @property
+    def num_tracks(self) -> int: ...
+    @property
+    def next_tracker_id(self) -> int: ...
+    @property
+    def last_update_skipped(self) -> bool: ...
+    @property
+    def last_timestamp(self) -> Optional[float]: ...
+    @property
+    def last_timestamp_outcome(self) -> str: ...
+    def _update_detections(self, detections: Any) -> Any: ...
+    def _set_detections_type(self, detections_type: type) -> None: ...
+    def _track_state(self) -> List[Tuple[int, Tuple[float, float, float, float], int, int]]: ...

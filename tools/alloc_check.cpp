@@ -12,6 +12,7 @@
 
 #include "bytetrack/byte_tracker.hpp"
 #include "bytetrack/scene_generator.hpp"
+#include "bytetrack/supervision_byte_track.hpp"
 
 namespace {
 std::atomic<long long> g_allocations{0};
@@ -59,6 +60,32 @@ int main(int argc, char** argv) {
         std::printf("%-17s first pass %lld allocations, warm pass %lld allocations over %d frames: %s\n", preset,
                     counts[0], counts[1], frames, ok ? "ok" : "FAIL");
         failures += ok ? 0 : 1;
+    }
+    // supervision presets, including the post-hoc assignment of input rows.
+    for (const char* version : {"0.27.0.post1", "0.30.9"}) {
+        for (int min_frames : {1, 3}) {
+            bytetrack::SupervisionConfig config;
+            config.version = bytetrack::parse_supervision_version(version);
+            config.minimum_consecutive_frames = min_frames;
+            bytetrack::SupervisionByteTrack tracker(config);
+            std::vector<std::int64_t> ids(4096);
+            long long counts[2] = {0, 0};
+            long long reported[2] = {0, 0};
+            for (int pass = 0; pass < 2; ++pass) {
+                tracker.reset();
+                const long long before = g_allocations.load();
+                for (const auto& f : recorded) {
+                    if (f.size() > ids.size()) return 2;
+                    tracker.update(f.xyxy.data(), f.scores.data(), f.size(), false, ids.data());
+                    for (std::size_t i = 0; i < f.size(); ++i) reported[pass] += ids[i] >= 0 ? 1 : 0;
+                }
+                counts[pass] = g_allocations.load() - before;
+            }
+            const bool ok = counts[1] == 0 && reported[0] == reported[1];
+            std::printf("sv %-12s min=%d first pass %lld allocations, warm pass %lld allocations over %d frames: %s\n",
+                        version, min_frames, counts[0], counts[1], frames, ok ? "ok" : "FAIL");
+            failures += ok ? 0 : 1;
+        }
     }
     return failures ? 1 : 0;
 }

@@ -4,18 +4,28 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "bytetrack/byte_tracker.hpp"
+#include "bytetrack/cpython_set_order.hpp"
 #include "bytetrack/id_counter.hpp"
 #include "bytetrack/lapjv.hpp"
+#include "bytetrack/linear_sum_assignment.hpp"
+#include "bytetrack/multi_stream_tracker.hpp"
+#include "bytetrack/tracker_engine.hpp"
 #include "bytetrack/scene_generator.hpp"
 #include "bytetrack/tracker_state.hpp"
+#include "bytetrack/supervision_byte_track.hpp"
+#include "bytetrack/trackers_tracker.hpp"
 
 namespace py = pybind11;
 using namespace bytetrack;
@@ -153,8 +163,10 @@ struct Tracks {
     py::array_t<std::int64_t> class_id;
     py::array_t<std::int64_t> det_index;
 
-    static Tracks from(const std::vector<TrackOutput>& out) {
-        const py::ssize_t m = static_cast<py::ssize_t>(out.size());
+    static Tracks from(const std::vector<TrackOutput>& out) { return from(out.data(), out.size()); }
+
+    static Tracks from(const TrackOutput* out, std::size_t count) {
+        const py::ssize_t m = static_cast<py::ssize_t>(count);
         Tracks t;
         t.track_id = py::array_t<std::int64_t>(m);
         t.xyxy = py::array_t<double>({m, static_cast<py::ssize_t>(4)});
@@ -240,6 +252,531 @@ cost_limit=cost_limit) of lap >= 0.5 (the solver the ifzhang trackers use).
 Returns (x, y): x[i] is the column matched to row i or -1, y[j] the row matched
 to column j or -1. A pair is only matched if its cost is <= cost_limit.
 )doc");
+}
+
+// ---------------------------------------------------------------- linear_sum_assignment
+
+void bind_linear_sum_assignment(py::module_& m) {
+    m.def(
+        "linear_sum_assignment",
+        [](py::handle cost_obj, bool maximize) {
+            if (cost_obj.is_none()) throw py::type_error("cost must be an array of numbers, got None");
+            py::array raw = py::array::ensure(cost_obj);
+            if (!raw) throw py::type_error("cost must be array-like of numbers");
+            const char kind = raw.dtype().kind();
+            if (kind != 'f' && kind != 'i' && kind != 'u' && kind != 'b')
+                throw py::type_error("cost must hold real numbers, got dtype " +
+                                     std::string(py::str(raw.dtype())));
+            if (raw.ndim() != 2)
+                throw py::value_error("expected a matrix (2-D array), got a " + std::to_string(raw.ndim()) +
+                                      " array");
+            if (raw.shape(0) > INT32_MAX / 2 || raw.shape(1) > INT32_MAX / 2)
+                throw py::value_error("cost is too large");
+            DoubleArray cost = DoubleArray::ensure(raw);
+            const int rows = static_cast<int>(cost.shape(0));
+            const int cols = static_cast<int>(cost.shape(1));
+            const int k_max = std::min(rows, cols);
+            std::vector<int> r(static_cast<std::size_t>(k_max)), c(static_cast<std::size_t>(k_max));
+            LinearSumAssignment solver;
+            int k;
+            {
+                py::gil_scoped_release release;
+                k = solver.solve(cost.data(), rows, cols, maximize, r.data(), c.data());
+            }
+            if (k < 0) {
+                if (solver.last_status() == LinearSumAssignment::Status::infeasible)
+                    throw py::value_error("cost matrix is infeasible");
+                throw py::value_error("matrix contains invalid numeric entries");
+            }
+            py::array_t<std::int64_t> row_ind(k), col_ind(k);
+            for (int i = 0; i < k; ++i) {
+                row_ind.mutable_data()[i] = r[static_cast<std::size_t>(i)];
+                col_ind.mutable_data()[i] = c[static_cast<std::size_t>(i)];
+            }
+            return py::make_tuple(row_ind, col_ind);
+        },
+        py::arg("cost"), py::arg("maximize") = false,
+        R"doc(
+Solve the linear sum assignment problem exactly like scipy.optimize.linear_sum_assignment
+(same algorithm, same pairs, same tie-breaking, same errors).
+
+cost: (R, C) array of real numbers (scipy calls it cost_matrix); +inf forbids a pair.
+maximize: find the maximum-weight matching instead.
+
+Returns (row_ind, col_ind), int64 arrays of length min(R, C), sorted by row.
+Raises ValueError if the matrix is not 2-D, contains NaN (or -inf when minimising,
++inf when maximising), or admits no complete assignment.
+)doc");
+}
+
+// ---------------------------------------------------------------- trackers ByteTrackTracker
+
+// (a, b): two new int64 arrays of length m copied from `a` and `b` (new reference).
+PyObject* int64_pair(const std::int64_t* a, const std::int64_t* b, std::size_t m) {
+    auto& api = py::detail::npy_api::get();
+    Py_intptr_t dims[1] = {static_cast<Py_intptr_t>(m)};
+    PyObject* out[2] = {nullptr, nullptr};
+    const std::int64_t* src[2] = {a, b};
+    for (int k = 0; k < 2; ++k) {
+        PyObject* descr = api.PyArray_DescrFromType_(py::detail::npy_api::NPY_INT64_);
+        if (!descr) break;
+        out[k] = api.PyArray_NewFromDescr_(api.PyArray_Type_, descr, 1, dims, nullptr, nullptr, 0, nullptr);
+        if (!out[k]) break;
+        if (m) std::memcpy(py::detail::array_proxy(out[k])->data, src[k], m * sizeof(std::int64_t));
+    }
+    if (!out[0] || !out[1]) {
+        Py_XDECREF(out[0]);
+        Py_XDECREF(out[1]);
+        throw py::error_already_set();
+    }
+    PyObject* pair = PyTuple_New(2);
+    if (!pair) {
+        Py_DECREF(out[0]);
+        Py_DECREF(out[1]);
+        throw py::error_already_set();
+    }
+    PyTuple_SET_ITEM(pair, 0, out[0]);
+    PyTuple_SET_ITEM(pair, 1, out[1]);
+    return pair;
+}
+
+// The roboflow trackers engine plus per-instance conversion buffers, so a warm
+// update_arrays call allocates nothing but its two result arrays.
+struct TrackersEngine {
+    TrackersByteTracker tracker;
+    std::vector<double> xyxy_buf, conf_buf;
+    // The supervision.Detections class update() may build directly (set by the Python
+    // adapter once it has checked the class's fields), and attribute names.
+    py::object detections_type = py::none();
+    py::object s_xyxy = py::str("xyxy"), s_mask = py::str("mask"), s_confidence = py::str("confidence"),
+               s_class_id = py::str("class_id"), s_tracker_id = py::str("tracker_id"), s_data = py::str("data"),
+               s_metadata = py::str("metadata"), s_take = py::str("take");
+    explicit TrackersEngine(const TrackersConfig& c) : tracker(c) {}
+};
+
+// Copies a real-valued, native-endian float32/float64 array (1-D or 2-D, any
+// strides) into `out` as doubles, in C order.
+void copy_as_double(const py::array& a, std::vector<double>& out) {
+    const py::ssize_t n = a.size();
+    out.resize(static_cast<std::size_t>(n));
+    if (n == 0) return;
+    const bool f32 = a.itemsize() == 4;
+    const int nd = static_cast<int>(a.ndim());
+    const char* base = static_cast<const char*>(a.data());
+    const py::ssize_t rows = nd >= 1 ? a.shape(0) : 1;
+    const py::ssize_t cols = nd >= 2 ? a.shape(1) : 1;
+    const py::ssize_t s0 = nd >= 1 ? a.strides(0) : 0;
+    const py::ssize_t s1 = nd >= 2 ? a.strides(1) : 0;
+    std::size_t k = 0;
+    for (py::ssize_t i = 0; i < rows; ++i) {
+        for (py::ssize_t j = 0; j < cols; ++j, ++k) {
+            const char* p = base + i * s0 + j * s1;
+            if (f32) {
+                float f;
+                std::memcpy(&f, p, 4);
+                out[k] = f;
+            } else {
+                std::memcpy(&out[k], p, 8);
+            }
+        }
+    }
+}
+
+bool native_byte_order(const py::dtype& d) {
+    const char order = d.byteorder();
+    const std::uint16_t probe = 1;
+    unsigned char first_byte;
+    std::memcpy(&first_byte, &probe, 1);
+    const char native = first_byte == 1 ? '<' : '>';
+    return order == '=' || order == '|' || order == native;
+}
+
+// A real-valued array as native float32 or float64 (other real dtypes become
+// float64, as they behave in the reference; float16 becomes float32). `float_bits`
+// is the precision NumPy computes in for it: 16, 32 or 64.
+py::array as_real_array(py::handle obj, const char* name, int& float_bits) {
+    if (obj.is_none()) throw py::type_error(std::string(name) + " must be an array of numbers, got None");
+    py::array a = py::isinstance<py::array>(obj) ? py::reinterpret_borrow<py::array>(obj) : py::array::ensure(obj);
+    if (!a) throw py::type_error(std::string(name) + " must be array-like of numbers");
+    const py::dtype dt = a.dtype();
+    const char kind = dt.kind();
+    if (kind != 'f' && kind != 'i' && kind != 'u' && kind != 'b')
+        throw py::type_error(std::string(name) + " must hold real numbers, got dtype " + std::string(py::str(dt)));
+    float_bits = kind == 'f' && dt.itemsize() <= 4 ? static_cast<int>(dt.itemsize()) * 8 : 64;
+    const bool is_float32 = float_bits <= 32;
+    const bool direct = kind == 'f' && (dt.itemsize() == 4 || dt.itemsize() == 8) && native_byte_order(dt);
+    if (!direct) {
+        if (is_float32)
+            a = py::array_t<float, py::array::forcecast>::ensure(a);
+        else
+            a = py::array_t<double, py::array::forcecast>::ensure(a);
+        if (!a) throw py::error_already_set();
+    }
+    if (a.ndim() > 2) throw py::value_error(std::string(name) + " has too many dimensions");
+    return a;
+}
+
+// Validates and runs one frame; the output rows / ids are in engine.tracker.
+std::size_t run_frame(TrackersEngine& self, py::handle xyxy_obj, py::handle conf_obj, py::handle ts_obj) {
+    int xyxy_bits = 64;
+    py::array xyxy = as_real_array(xyxy_obj, "xyxy", xyxy_bits);
+    std::size_t n;
+    if (xyxy.ndim() == 2 && xyxy.shape(1) == 4) {
+        n = static_cast<std::size_t>(xyxy.shape(0));
+    } else if (xyxy.size() == 0 && (xyxy.ndim() == 1 || xyxy.shape(0) == 0)) {
+        n = 0;
+    } else {
+        std::ostringstream msg;
+        msg << "xyxy must have shape (N, 4), got (";
+        for (py::ssize_t d = 0; d < xyxy.ndim(); ++d) msg << (d ? ", " : "") << xyxy.shape(d);
+        msg << (xyxy.ndim() == 1 ? ",)" : ")");
+        throw py::value_error(msg.str());
+    }
+    TrackersFrame frame;
+    frame.n = n;
+    frame.xyxy_float32 = xyxy_bits <= 32;
+    copy_as_double(xyxy, self.xyxy_buf);
+    frame.xyxy = self.xyxy_buf.data();
+    if (!conf_obj.is_none()) {
+        int conf_bits = 64;
+        py::array conf = as_real_array(conf_obj, "confidence", conf_bits);
+        if (!(conf.ndim() == 1 || (conf.size() == 0 && n == 0)))
+            throw py::value_error("confidence must be 1-D with N elements");
+        if (static_cast<std::size_t>(conf.size()) != n)
+            throw py::value_error("confidence has " + std::to_string(conf.size()) + " elements but xyxy has " +
+                                  std::to_string(n) + " rows");
+        frame.confidence_float32 = conf_bits <= 32;
+        frame.confidence_float16 = conf_bits == 16;
+        copy_as_double(conf, self.conf_buf);
+        frame.confidence = self.conf_buf.data();
+    }
+    double ts = 0.0;
+    const double* ts_ptr = nullptr;
+    if (!ts_obj.is_none()) {
+        if (self.tracker.config().version == TrackersVersion::V2_2_0)
+            throw py::type_error("timestamp is not supported by version=\"2.2.0\"");
+        if (PyBool_Check(ts_obj.ptr()) || !PyNumber_Check(ts_obj.ptr()))
+            throw py::type_error("timestamp must be a number or None");
+        ts = py::cast<double>(py::float_(py::reinterpret_borrow<py::object>(ts_obj)));
+        ts_ptr = &ts;
+    }
+    return self.tracker.update(frame, ts_ptr);
+}
+
+py::tuple trackers_update_arrays(TrackersEngine& self, py::handle xyxy_obj, py::handle conf_obj, py::handle ts_obj) {
+    const std::size_t m = run_frame(self, xyxy_obj, conf_obj, ts_obj);
+    return py::reinterpret_steal<py::tuple>(int64_pair(self.tracker.rows().data(), self.tracker.ids().data(), m));
+}
+
+// ---- supervision.Detections built directly (the adapter's fast path)
+
+bool is_exact_ndarray(PyObject* o) {
+    return Py_TYPE(o) == py::detail::npy_api::get().PyArray_Type_;
+}
+
+// a.take(rows, axis=0): a plain row copy for C-contiguous arrays of plain data,
+// NumPy's own take otherwise (object dtypes, strided views).
+// New int64 array holding `values` (new reference).
+PyObject* int64_array(const std::int64_t* values, std::size_t m) {
+    auto& api = py::detail::npy_api::get();
+    Py_intptr_t dims[1] = {static_cast<Py_intptr_t>(m)};
+    PyObject* descr = api.PyArray_DescrFromType_(py::detail::npy_api::NPY_INT64_);
+    if (!descr) throw py::error_already_set();
+    PyObject* out = api.PyArray_NewFromDescr_(api.PyArray_Type_, descr, 1, dims, nullptr, nullptr, 0, nullptr);
+    if (!out) throw py::error_already_set();
+    if (m) std::memcpy(py::detail::array_proxy(out)->data, values, m * sizeof(std::int64_t));
+    return out;
+}
+
+py::object take_rows(TrackersEngine& self, PyObject* a, const std::vector<std::int64_t>& rows) {
+    auto numpy_take = [&] {
+        py::object rows_array = py::reinterpret_steal<py::object>(int64_array(rows.data(), rows.size()));
+        return py::reinterpret_borrow<py::object>(a).attr(self.s_take)(rows_array, 0);
+    };
+    auto& api = py::detail::npy_api::get();
+    auto* proxy = py::detail::array_proxy(a);
+    py::dtype dt = py::reinterpret_borrow<py::dtype>(proxy->descr);
+    const char kind = dt.kind();
+    const bool c_contiguous = (proxy->flags & py::detail::npy_api::NPY_ARRAY_C_CONTIGUOUS_) != 0;
+    if (proxy->nd < 1 || proxy->nd > 32 || !c_contiguous || kind == 'O' || kind == 'V') return numpy_take();
+    const int nd = proxy->nd;
+    Py_intptr_t dims[32];
+    std::size_t row_bytes = static_cast<std::size_t>(dt.itemsize());
+    for (int d = 0; d < nd; ++d) {
+        dims[d] = proxy->dimensions[d];
+        if (d > 0) row_bytes *= static_cast<std::size_t>(proxy->dimensions[d]);
+    }
+    dims[0] = static_cast<Py_intptr_t>(rows.size());
+    Py_INCREF(proxy->descr);  // stolen by NewFromDescr
+    PyObject* out = api.PyArray_NewFromDescr_(api.PyArray_Type_, proxy->descr, nd, dims, nullptr, nullptr, 0, nullptr);
+    if (!out) throw py::error_already_set();
+    char* dst = py::detail::array_proxy(out)->data;
+    const char* src = proxy->data;
+    const std::int64_t n_rows = proxy->dimensions[0];
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (rows[i] < 0 || rows[i] >= n_rows) {
+            Py_DECREF(out);
+            throw py::index_error("row index out of range");
+        }
+        std::memcpy(dst + i * row_bytes, src + static_cast<std::size_t>(rows[i]) * row_bytes, row_bytes);
+    }
+    return py::reinterpret_steal<py::object>(out);
+}
+
+// detections.update fast path. Returns False (tracker untouched) when the adapter's
+// general path must handle the call, None when the frame ran and its result is
+// empty, else the new Detections.
+py::object trackers_update_detections(TrackersEngine& self, py::handle det) {
+    if (self.detections_type.is_none() || Py_TYPE(det.ptr()) != reinterpret_cast<PyTypeObject*>(self.detections_type.ptr()))
+        return py::bool_(false);
+    // The registered class is a plain dataclass: its fields are instance-dict entries.
+    py::object in_fields = py::reinterpret_steal<py::object>(PyObject_GenericGetDict(det.ptr(), nullptr));
+    if (!in_fields) throw py::error_already_set();
+    auto field = [&](const py::object& name) -> py::object {
+        PyObject* v = PyDict_GetItemWithError(in_fields.ptr(), name.ptr());
+        if (!v) {
+            if (PyErr_Occurred()) throw py::error_already_set();
+            return py::object();
+        }
+        return py::reinterpret_borrow<py::object>(v);
+    };
+    py::object xyxy = field(self.s_xyxy), mask = field(self.s_mask), conf = field(self.s_confidence),
+               cls = field(self.s_class_id), data = field(self.s_data), meta = field(self.s_metadata);
+    if (!xyxy || !mask || !conf || !cls || !data || !meta) return py::bool_(false);
+    // Only plain fields here; anything else takes the general path.
+    if (!is_exact_ndarray(xyxy.ptr()) || !PyDict_CheckExact(data.ptr()) || !PyDict_CheckExact(meta.ptr()))
+        return py::bool_(false);
+    for (PyObject* f : {mask.ptr(), conf.ptr(), cls.ptr()})
+        if (f != Py_None && !is_exact_ndarray(f)) return py::bool_(false);
+    {
+        PyObject *key, *value;
+        Py_ssize_t pos = 0;
+        while (PyDict_Next(data.ptr(), &pos, &key, &value))
+            if (!is_exact_ndarray(value) && !PyList_CheckExact(value)) return py::bool_(false);
+    }
+    // trackers 2.2.0 deep-copies an empty input when it has no tracks.
+    if (self.tracker.config().version == TrackersVersion::V2_2_0 && self.tracker.tracks().empty() &&
+        py::detail::array_proxy(xyxy.ptr())->nd >= 1 && py::detail::array_proxy(xyxy.ptr())->dimensions[0] == 0)
+        return py::bool_(false);
+
+    const std::size_t m = run_frame(self, xyxy, conf, py::none());
+    if (m == 0) return py::none();
+
+    const std::vector<std::int64_t>& rows = self.tracker.rows();
+    py::object tracker_id = py::reinterpret_steal<py::object>(int64_array(self.tracker.ids().data(), m));
+
+    py::dict picked;
+    {
+        PyObject *key, *value;
+        Py_ssize_t pos = 0;
+        while (PyDict_Next(data.ptr(), &pos, &key, &value)) {
+            if (PyList_CheckExact(value)) {
+                const Py_ssize_t len = PyList_GET_SIZE(value);
+                py::list out(static_cast<py::ssize_t>(m));
+                for (std::size_t i = 0; i < m; ++i) {
+                    if (rows[i] >= len) throw py::index_error("list index out of range");
+                    PyObject* item = PyList_GET_ITEM(value, static_cast<Py_ssize_t>(rows[i]));
+                    Py_INCREF(item);
+                    PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(i), item);
+                }
+                picked[key] = std::move(out);
+            } else {
+                picked[key] = take_rows(self, value, rows);
+            }
+        }
+    }
+    py::object result = py::reinterpret_steal<py::object>(
+        PyBaseObject_Type.tp_new(reinterpret_cast<PyTypeObject*>(self.detections_type.ptr()), py::tuple().ptr(), nullptr));
+    if (!result) throw py::error_already_set();
+    py::object fields = py::reinterpret_steal<py::object>(PyObject_GenericGetDict(result.ptr(), nullptr));
+    if (!fields) throw py::error_already_set();
+    PyObject* d = fields.ptr();
+    auto put = [&](const py::object& name, py::handle value) {
+        if (PyDict_SetItem(d, name.ptr(), value.ptr()) != 0) throw py::error_already_set();
+    };
+    put(self.s_xyxy, take_rows(self, xyxy.ptr(), rows));
+    put(self.s_mask, mask.is_none() ? mask : take_rows(self, mask.ptr(), rows));
+    put(self.s_confidence, conf.is_none() ? conf : take_rows(self, conf.ptr(), rows));
+    put(self.s_class_id, cls.is_none() ? cls : take_rows(self, cls.ptr(), rows));
+    put(self.s_tracker_id, tracker_id);
+    put(self.s_data, picked);
+    put(self.s_metadata, py::reinterpret_steal<py::object>(PyDict_Copy(meta.ptr())));
+    return result;
+}
+
+// update_arrays is the per-frame hot path of NumPy users, so it is installed as a
+// plain CPython "fastcall" method: pybind11's generic dispatch and array_t
+// construction would cost more than the tracking itself.
+const char* const kUpdateArraysDoc = R"doc(update_arrays(xyxy, confidence=None, timestamp=None)
+
+Advance one frame on plain arrays (no supervision needed).
+
+xyxy: (N, 4) boxes (x1, y1, x2, y2); confidence: (N,) or None; timestamp: capture
+time in seconds (version 2.6.1 only) or None for fixed-rate mode. float32 arrays
+are compared and computed in float32, as NumPy does in the reference.
+
+Returns (det_index, tracker_id), two int64 arrays: the input row and the tracker id
+(-1 = not confirmed) of every output row, in the reference's output order
+(step-1 matches, step-2 matches, unmatched low rows, unmatched high rows).
+Invalid input raises ValueError/TypeError and leaves the tracker unchanged.
+)doc";
+
+// Runs `body` (returning py::object) and converts C++ exceptions to Python errors,
+// as pybind11 would for a bound function.
+template <class Body>
+PyObject* guarded(Body&& body) {
+    try {
+        return body().release().ptr();
+    } catch (py::error_already_set& e) {
+        e.restore();
+    } catch (py::builtin_exception& e) {
+        e.set_error();
+    } catch (const std::invalid_argument& e) {
+        PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const std::exception& e) {
+        PyErr_SetString(PyExc_RuntimeError, e.what());
+    }
+    return nullptr;
+}
+
+PyObject* update_arrays_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+    static const char* const names[3] = {"xyxy", "confidence", "timestamp"};
+    PyObject* values[3] = {nullptr, Py_None, Py_None};
+    if (nargs > 3) {
+        PyErr_Format(PyExc_TypeError, "update_arrays() takes at most 3 arguments (%zd given)", nargs);
+        return nullptr;
+    }
+    for (Py_ssize_t i = 0; i < nargs; ++i) values[i] = args[i];
+    const Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    for (Py_ssize_t k = 0; k < nkw; ++k) {
+        PyObject* key = PyTuple_GET_ITEM(kwnames, k);
+        int slot = -1;
+        for (int j = 0; j < 3; ++j)
+            if (PyUnicode_CompareWithASCIIString(key, names[j]) == 0) slot = j;
+        if (slot < 0) {
+            PyErr_Format(PyExc_TypeError, "update_arrays() got an unexpected keyword argument '%U'", key);
+            return nullptr;
+        }
+        if (slot < nargs) {
+            PyErr_Format(PyExc_TypeError, "update_arrays() got multiple values for argument '%s'", names[slot]);
+            return nullptr;
+        }
+        values[slot] = args[nargs + k];
+    }
+    if (values[0] == nullptr) {
+        PyErr_SetString(PyExc_TypeError, "update_arrays() missing required argument 'xyxy'");
+        return nullptr;
+    }
+    return guarded([&] {
+        TrackersEngine& engine = py::cast<TrackersEngine&>(py::handle(self));
+        return py::object(trackers_update_arrays(engine, values[0], values[1], values[2]));
+    });
+}
+
+PyObject* update_detections_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 1) {
+        PyErr_SetString(PyExc_TypeError, "_update_detections() takes exactly one argument");
+        return nullptr;
+    }
+    return guarded([&] {
+        TrackersEngine& engine = py::cast<TrackersEngine&>(py::handle(self));
+        return trackers_update_detections(engine, args[0]);
+    });
+}
+
+PyMethodDef kUpdateDetectionsDef = {
+    "_update_detections",
+    reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&update_detections_fastcall)), METH_FASTCALL,
+    "Fast path of ByteTrackTracker.update: False = not handled (tracker untouched), None = empty result."};
+
+PyMethodDef kUpdateArraysDef = {"update_arrays", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(
+                                                     &update_arrays_fastcall)),
+                                METH_FASTCALL | METH_KEYWORDS, kUpdateArraysDoc};
+
+const char* timestamp_outcome_name(TimestampOutcome o) {
+    switch (o) {
+        case TimestampOutcome::None: return "none";
+        case TimestampOutcome::Bootstrap: return "bootstrap";
+        case TimestampOutcome::Advanced: return "advanced";
+        case TimestampOutcome::Duplicate: return "duplicate";
+        case TimestampOutcome::Backwards: return "backwards";
+        case TimestampOutcome::NonFinite: return "non_finite";
+    }
+    return "none";
+}
+
+void bind_trackers_byte_tracker(py::module_& m) {
+    py::class_<TrackersEngine> cls(m, "TrackersByteTrackerCore", R"doc(
+Native engine of bytetrack_cpp.ByteTrackTracker: roboflow trackers' ByteTrackTracker
+(versions 2.2.0 and 2.6.1) on NumPy arrays. Use bytetrack_cpp.ByteTrackTracker,
+which adds update(sv.Detections) on top of this class.
+)doc");
+    cls.def(py::init([](int lost_track_buffer, double frame_rate, double track_activation_threshold,
+                         int minimum_consecutive_frames, double minimum_iou_threshold,
+                         double high_conf_det_threshold, const std::string& version) {
+                 TrackersConfig c;
+                 c.lost_track_buffer = lost_track_buffer;
+                 c.frame_rate = frame_rate;
+                 c.track_activation_threshold = track_activation_threshold;
+                 c.minimum_consecutive_frames = minimum_consecutive_frames;
+                 c.minimum_iou_threshold = minimum_iou_threshold;
+                 c.high_conf_det_threshold = high_conf_det_threshold;
+                 c.version = parse_trackers_version(version);
+                 return std::make_unique<TrackersEngine>(c);
+             }),
+             py::arg("lost_track_buffer") = 30, py::arg("frame_rate") = 30.0,
+             py::arg("track_activation_threshold") = 0.7, py::arg("minimum_consecutive_frames") = 2,
+             py::arg("minimum_iou_threshold") = 0.1, py::arg("high_conf_det_threshold") = 0.6,
+             py::arg("version") = "2.6.1")
+        .def("reset", [](TrackersEngine& self) { self.tracker.reset(); },
+             "Forget all tracks and the timestamp anchor; ids restart at 0.")
+        .def_property_readonly("version",
+                               [](const TrackersEngine& s) { return trackers_version_name(s.tracker.config().version); })
+        .def_property_readonly("lost_track_buffer", [](const TrackersEngine& s) { return s.tracker.config().lost_track_buffer; })
+        .def_property_readonly("frame_rate", [](const TrackersEngine& s) { return s.tracker.config().frame_rate; })
+        .def_property_readonly("track_activation_threshold",
+                               [](const TrackersEngine& s) { return s.tracker.config().track_activation_threshold; })
+        .def_property_readonly("minimum_consecutive_frames",
+                               [](const TrackersEngine& s) { return s.tracker.config().minimum_consecutive_frames; })
+        .def_property_readonly("minimum_iou_threshold",
+                               [](const TrackersEngine& s) { return s.tracker.config().minimum_iou_threshold; })
+        .def_property_readonly("high_conf_det_threshold",
+                               [](const TrackersEngine& s) { return s.tracker.config().high_conf_det_threshold; })
+        .def_property_readonly("maximum_frames_without_update",
+                               [](const TrackersEngine& s) { return s.tracker.maximum_frames_without_update(); })
+        .def_property_readonly("maximum_time_without_update",
+                               [](const TrackersEngine& s) { return s.tracker.maximum_time_without_update(); })
+        .def_property_readonly("num_tracks", [](const TrackersEngine& s) { return s.tracker.tracks().size(); },
+                               "Live tracks (tentative, confirmed and lost).")
+        .def_property_readonly("next_tracker_id", [](const TrackersEngine& s) { return s.tracker.next_id(); })
+        .def_property_readonly("last_update_skipped", [](const TrackersEngine& s) { return s.tracker.skipped(); },
+                               "The last update was skipped (non-finite or backwards timestamp).")
+        .def_property_readonly("last_timestamp",
+                               [](const TrackersEngine& s) -> py::object {
+                                   double t;
+                                   if (!s.tracker.last_timestamp(t)) return py::none();
+                                   return py::float_(t);
+                               },
+                               "Timestamp of the last timestamped update (2.6.1), None in fixed-rate mode.")
+        .def_property_readonly("last_timestamp_outcome",
+                               [](const TrackersEngine& s) { return timestamp_outcome_name(s.tracker.timestamp_outcome()); },
+                               "'none', 'bootstrap', 'advanced', 'duplicate', 'backwards' or 'non_finite'.")
+        .def("_set_detections_type", [](TrackersEngine& s, py::object type) { s.detections_type = std::move(type); },
+             "Registers the supervision.Detections class whose instances update() may build directly.")
+        .def("_track_state", [](const TrackersEngine& s) {
+            // (tracker_id, box, updates, time_since_update) of every live track, for tests.
+            py::list out;
+            for (const TrackersTrack& t : s.tracker.tracks())
+                out.append(py::make_tuple(t.tracker_id, py::make_tuple(t.kf.x[0], t.kf.x[1], t.kf.x[2], t.kf.x[3]),
+                                          t.updates, t.time_since_update));
+            return out;
+        });
+    PyObject* method = PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(cls.ptr()), &kUpdateArraysDef);
+    if (!method) throw py::error_already_set();
+    cls.attr("update_arrays") = py::reinterpret_steal<py::object>(method);
+    method = PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(cls.ptr()), &kUpdateDetectionsDef);
+    if (!method) throw py::error_already_set();
+    cls.attr("_update_detections") = py::reinterpret_steal<py::object>(method);
 }
 
 // ---------------------------------------------------------------- id counter
@@ -374,6 +911,438 @@ Returns a Tracks object with the confirmed tracks of this frame.
         });
 }
 
+// ---------------------------------------------------------------- MultiStreamTracker
+
+// Stream ids: Python ints (or integer scalars) in [0, 2**64 - 1]; bool is refused.
+StreamId stream_id_arg(py::handle obj, const char* what) {
+    if (PyLong_CheckExact(obj.ptr())) {  // the common case, without temporaries
+        const unsigned long long v = PyLong_AsUnsignedLongLong(obj.ptr());
+        if (!(v == static_cast<unsigned long long>(-1) && PyErr_Occurred())) return static_cast<StreamId>(v);
+        PyErr_Clear();
+        throw py::value_error(std::string(what) + " must be in [0, 2**64 - 1], got " + std::string(py::repr(obj)));
+    }
+    auto type_error = [&] {
+        return py::type_error(std::string(what) + " must be a non-negative int, got " +
+                              std::string(py::str(py::type::handle_of(obj).attr("__name__"))));
+    };
+    if (PyBool_Check(obj.ptr()) || !PyIndex_Check(obj.ptr())) throw type_error();
+    py::object index = py::reinterpret_steal<py::object>(PyNumber_Index(obj.ptr()));
+    if (!index) {
+        PyErr_Clear();
+        throw type_error();
+    }
+    const unsigned long long v = PyLong_AsUnsignedLongLong(index.ptr());
+    if (v == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
+        PyErr_Clear();
+        throw py::value_error(std::string(what) + " must be in [0, 2**64 - 1], got " + std::string(py::repr(index)));
+    }
+    return static_cast<StreamId>(v);
+}
+
+double real_param(py::handle v, const char* name) {
+    if (PyBool_Check(v.ptr()) || !(PyFloat_Check(v.ptr()) || PyIndex_Check(v.ptr()) || py::hasattr(v, "__float__")))
+        throw py::type_error(std::string(name) + " must be a number");
+    const double d = PyFloat_AsDouble(v.ptr());
+    if (d == -1.0 && PyErr_Occurred()) {
+        PyErr_Clear();
+        throw py::type_error(std::string(name) + " must be a number");
+    }
+    return d;
+}
+
+long long int_param(py::handle v, const char* name, long long lo, long long hi) {
+    if (PyBool_Check(v.ptr()) || !PyIndex_Check(v.ptr())) throw py::type_error(std::string(name) + " must be an int");
+    py::object index = py::reinterpret_steal<py::object>(PyNumber_Index(v.ptr()));
+    if (!index) {
+        PyErr_Clear();
+        throw py::type_error(std::string(name) + " must be an int");
+    }
+    int overflow = 0;
+    const long long x = PyLong_AsLongLongAndOverflow(index.ptr(), &overflow);
+    if (overflow != 0 || x < lo || x > hi)
+        throw py::value_error(std::string(name) + " must be in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                              "], got " + std::string(py::repr(index)));
+    return x;
+}
+
+// Engine "bytetrack": the BYTETracker keyword arguments, with the same defaults.
+std::shared_ptr<const EngineFactory> bytetrack_engine(const py::dict& params) {
+    TrackerConfig c;
+    for (auto item : params) {
+        const std::string key = py::str(item.first);
+        py::handle v = item.second;
+        if (key == "track_thresh") {
+            c.track_thresh = real_param(v, "track_thresh");
+        } else if (key == "track_buffer") {
+            c.track_buffer = static_cast<int>(int_param(v, "track_buffer", 0, INT32_MAX));
+        } else if (key == "match_thresh") {
+            c.match_thresh = real_param(v, "match_thresh");
+        } else if (key == "frame_rate") {
+            c.frame_rate = real_param(v, "frame_rate");
+        } else if (key == "mot20") {
+            const bool is_numpy_bool = py::hasattr(v, "dtype") && py::str(v.attr("dtype").attr("kind")).cast<std::string>() == "b";
+            if (!PyBool_Check(v.ptr()) && !is_numpy_bool) throw py::type_error("mot20 must be a bool");
+            c.mot20 = PyObject_IsTrue(v.ptr()) == 1;
+        } else if (key == "preset") {
+            if (!py::isinstance<py::str>(v)) throw py::type_error("preset must be a str");
+            c.preset = parse_preset(v.cast<std::string>());
+        } else {
+            throw py::type_error("MultiStreamTracker() got an unexpected keyword argument '" + key +
+                                 "' for engine 'bytetrack' (expected track_thresh, track_buffer, match_thresh, "
+                                 "frame_rate, mot20, preset)");
+        }
+    }
+    return std::make_shared<ByteTrackEngineFactory>(c);  // validates the values
+}
+
+// Engines by name. Each takes the keyword arguments of its single-stream tracker.
+std::shared_ptr<const EngineFactory> make_engine(const std::string& name, const py::dict& params) {
+    if (name == "bytetrack") return bytetrack_engine(params);
+    throw py::value_error("engine: unknown engine '" + name + "' (available: 'bytetrack')");
+}
+
+// The Python object: the C++ context plus result buffers, one set per call in
+// flight so that concurrent calls never share one, reused across calls.
+class PyMultiStreamTracker {
+public:
+    struct Buffers {
+        std::vector<TrackOutput> single;
+        BatchResult batch;
+        std::vector<StreamFrame> frames;
+        std::vector<DetectionsIn> inputs;  // keeps the converted arrays alive
+        std::vector<py::object> keys;
+    };
+
+    // Hands out a buffer set and takes it back (GIL held for both).
+    class Lease {
+    public:
+        explicit Lease(PyMultiStreamTracker& owner) : owner_(owner) {
+            std::lock_guard<std::mutex> lock(owner_.buffers_mutex_);
+            if (owner_.free_buffers_.empty()) {
+                buffers_ = std::make_unique<Buffers>();
+            } else {
+                buffers_ = std::move(owner_.free_buffers_.back());
+                owner_.free_buffers_.pop_back();
+            }
+        }
+        ~Lease() {
+            buffers_->inputs.clear();
+            buffers_->keys.clear();
+            std::lock_guard<std::mutex> lock(owner_.buffers_mutex_);
+            try {
+                owner_.free_buffers_.push_back(std::move(buffers_));
+            } catch (...) {  // could not keep it: it is simply freed
+            }
+        }
+        Buffers* operator->() { return buffers_.get(); }
+
+    private:
+        PyMultiStreamTracker& owner_;
+        std::unique_ptr<Buffers> buffers_;
+    };
+
+    PyMultiStreamTracker(int threads, std::uint64_t max_idle, const std::string& engine, py::dict params,
+                         std::shared_ptr<IdCounter> ids)
+        : engine_params_(params), engine_name_(engine) {
+        auto factory = make_engine(engine, params);
+        ctx_ = std::make_unique<MultiStreamTracker>(std::move(factory), threads, max_idle, std::move(ids));
+    }
+
+    MultiStreamTracker& ctx() { return *ctx_; }
+    const py::dict& engine_params() const { return engine_params_; }
+    const std::string& engine_name() const { return engine_name_; }
+
+private:
+    std::unique_ptr<MultiStreamTracker> ctx_;
+    py::dict engine_params_;
+    std::string engine_name_;
+    std::mutex buffers_mutex_;
+    std::vector<std::unique_ptr<Buffers>> free_buffers_;
+};
+
+// One batch entry; errors name the entry ("batch[<key>]: ...").
+DetectionsIn convert_batch_entry(py::handle key, py::handle value) {
+    auto label = [&] { return "batch[" + std::string(py::repr(key)) + "]"; };
+    const bool is_tuple = PyTuple_Check(value.ptr());
+    if (!is_tuple && !PyList_Check(value.ptr()))
+        throw py::type_error(label() + " must be a tuple (xyxy, scores) or (xyxy, scores, class_ids)");
+    const Py_ssize_t len = is_tuple ? PyTuple_GET_SIZE(value.ptr()) : PyList_GET_SIZE(value.ptr());
+    if (len < 2 || len > 3)
+        throw py::type_error(label() + " must be a tuple (xyxy, scores) or (xyxy, scores, class_ids)");
+    auto item = [&](Py_ssize_t i) {
+        return py::handle(is_tuple ? PyTuple_GET_ITEM(value.ptr(), i) : PyList_GET_ITEM(value.ptr(), i));
+    };
+    try {
+        return convert_detections(item(0), item(1), len == 3 ? item(2) : py::handle(Py_None));
+    } catch (const py::type_error& e) {
+        throw py::type_error(label() + ": " + e.what());
+    } catch (const py::value_error& e) {
+        throw py::value_error(label() + ": " + e.what());
+    }
+}
+
+// Ends an open batch on every path out of the binding (GIL released meanwhile).
+class OpenBatch {
+public:
+    OpenBatch(MultiStreamTracker& ctx, BatchResult& out) : ctx_(ctx), out_(out) {}
+    ~OpenBatch() {
+        if (!open_) return;
+        py::gil_scoped_release release;
+        try {
+            ctx_.end_batch(out_);
+        } catch (...) {  // already leaving with another error
+        }
+    }
+    void end() {
+        open_ = false;
+        py::gil_scoped_release release;
+        ctx_.end_batch(out_);
+    }
+
+private:
+    MultiStreamTracker& ctx_;
+    BatchResult& out_;
+    bool open_ = true;
+};
+
+void bind_multi_stream_tracker(py::module_& m) {
+    using Self = PyMultiStreamTracker;
+    py::class_<Self>(m, "MultiStreamTracker", R"doc(
+Many camera streams in one process: one independent tracker per stream id, track
+ids unique across all streams.
+
+A stream is created on its first frame and freed by remove_stream() (or by idle
+eviction). Calls release the GIL; calls on different streams may come from
+several Python threads at once, calls on one stream are serialised.
+
+Parameters
+----------
+threads : int
+    Threads update_batch() may use for independent streams (the calling thread
+    counts as one; default 1). Results never depend on it.
+max_idle_frames : int or None
+    Remove streams idle for more than this many updates. Every update() call and
+    every update_batch() call is one update. None (default) keeps streams until
+    removed.
+engine : str
+    Per-stream tracker: "bytetrack" (BYTETracker with its presets).
+id_counter : IdCounter, optional
+    Id source to share with other trackers; by default the context has its own,
+    starting at 1.
+**engine_params
+    Keyword arguments of the engine's tracker: track_thresh, track_buffer,
+    match_thresh, frame_rate, mot20, preset for "bytetrack".
+
+Ids: within a stream, ids increase in the order its tracker creates tracks, so
+each stream's output equals an isolated BYTETracker's up to an order-preserving
+renaming of ids. update_batch() numbers new tracks stream by stream in batch
+order, whichever thread updated them: the result is the same for any thread
+count and equals calling update() on each entry in that order (when no other
+thread takes ids meanwhile).
+)doc")
+        .def(py::init([](py::handle threads, py::handle max_idle, py::handle engine, py::kwargs kwargs) {
+                 const int n_threads =
+                     static_cast<int>(int_param(threads, "threads", 1, MultiStreamTracker::kMaxThreads));
+                 std::uint64_t idle = MultiStreamTracker::kNoEviction;
+                 if (!max_idle.is_none())
+                     idle = static_cast<std::uint64_t>(int_param(max_idle, "max_idle_frames", 0, INT64_MAX - 1));
+                 if (!py::isinstance<py::str>(engine)) throw py::type_error("engine must be a str");
+                 std::shared_ptr<IdCounter> ids;
+                 py::dict params;
+                 for (auto item : kwargs) {
+                     const std::string key = py::str(item.first);
+                     if (key == "id_counter") {
+                         if (item.second.is_none()) continue;
+                         if (!py::isinstance<IdCounter>(item.second))
+                             throw py::type_error("id_counter must be an IdCounter");
+                         ids = item.second.cast<std::shared_ptr<IdCounter>>();
+                     } else {
+                         params[item.first] = item.second;
+                     }
+                 }
+                 return std::make_unique<Self>(n_threads, idle, engine.cast<std::string>(), params, std::move(ids));
+             }),
+             py::arg("threads") = 1, py::arg("max_idle_frames") = py::none(), py::arg("engine") = "bytetrack")
+        .def(
+            "update",
+            [](Self& self, py::handle stream_id, py::handle xyxy, py::handle scores, py::handle class_ids) {
+                const StreamId id = stream_id_arg(stream_id, "stream_id");
+                DetectionsIn in = convert_detections(xyxy, scores, class_ids);
+                const StreamFrame frame{id, in.xyxy.data(), in.scores.data(), in.class_ptr(), in.n};
+                Self::Lease buffers(self);
+                {
+                    py::gil_scoped_release release;
+                    self.ctx().update(frame, buffers->single);
+                }
+                return Tracks::from(buffers->single);
+            },
+            py::arg("stream_id"), py::arg("xyxy"), py::arg("scores"), py::arg("class_ids") = py::none(),
+            R"doc(
+Advance one stream by one frame (the stream is created on its first frame).
+
+Same arguments and result (Tracks) as BYTETracker.update. Invalid input raises
+ValueError/TypeError and changes nothing.
+)doc")
+        .def(
+            "update_batch",
+            [](Self& self, py::handle batch) {
+                if (!PyDict_Check(batch.ptr()) && !py::hasattr(batch, "items"))
+                    throw py::type_error("batch must be a mapping {stream_id: (xyxy, scores[, class_ids])}");
+                Self::Lease buffers(self);
+                auto& frames = buffers->frames;
+                auto& inputs = buffers->inputs;
+                auto& keys = buffers->keys;
+                frames.clear();
+                auto add = [&](py::handle key_ref, py::handle value_ref) {
+                    // Own references: converting a value may run Python code.
+                    const py::object key = py::reinterpret_borrow<py::object>(key_ref);
+                    const py::object value = py::reinterpret_borrow<py::object>(value_ref);
+                    const StreamId id = stream_id_arg(key, "batch key");
+                    inputs.push_back(convert_batch_entry(key, value));
+                    keys.push_back(key);
+                    const DetectionsIn& in = inputs.back();
+                    frames.push_back(StreamFrame{id, in.xyxy.data(), in.scores.data(), in.class_ptr(), in.n});
+                };
+                if (PyDict_Check(batch.ptr())) {
+                    PyObject *key, *value;
+                    Py_ssize_t pos = 0;
+                    while (PyDict_Next(batch.ptr(), &pos, &key, &value)) add(key, value);
+                } else {
+                    for (py::handle item : batch.attr("items")()) {
+                        py::tuple kv = py::reinterpret_borrow<py::tuple>(item);
+                        add(kv[0], kv[1]);
+                    }
+                }
+                MultiStreamTracker& ctx = self.ctx();
+                BatchResult& out = buffers->batch;
+                {
+                    py::gil_scoped_release release;
+                    ctx.begin_batch(frames.data(), frames.size(), out);  // throws before any change
+                }
+                // Result objects are built while the pool still updates later streams.
+                OpenBatch open(ctx, out);
+                py::dict result;
+                for (std::size_t k = 0; k < frames.size(); ++k) {
+                    if (ctx.frame_updated(k, out)) {
+                        ctx.finish_frame(k, out);
+                    } else {
+                        py::gil_scoped_release release;
+                        ctx.finish_frame(k, out);
+                    }
+                    result[keys[k]] = Tracks::from(out.tracks(k), out.num_tracks(k));
+                }
+                open.end();
+                return result;
+            },
+            py::arg("batch"),
+            R"doc(
+Advance several streams by one frame each, in one call.
+
+batch maps stream ids to (xyxy, scores) or (xyxy, scores, class_ids) tuples.
+Returns {stream_id: Tracks} in the batch's order. Streams are updated on the
+context's threads; new ids are numbered afterwards in batch order, so the result
+is the same for any thread count. If any entry is invalid, ValueError/TypeError
+is raised and no stream is created or changed.
+)doc")
+        .def(
+            "remove_stream",
+            [](Self& self, py::handle stream_id) {
+                const StreamId id = stream_id_arg(stream_id, "stream_id");
+                bool found;
+                {
+                    py::gil_scoped_release release;
+                    found = self.ctx().remove_stream(id);
+                }
+                if (!found) throw py::key_error("no stream " + std::to_string(id));
+            },
+            py::arg("stream_id"), "Remove a stream and free its tracker; KeyError if there is no such stream.")
+        .def(
+            "reset",
+            [](Self& self) {
+                py::gil_scoped_release release;
+                self.ctx().reset();
+            },
+            "Remove all streams; the update count and (unless an id_counter was given) the ids restart.")
+        .def(
+            "frame_id",
+            [](Self& self, py::handle stream_id) {
+                const StreamId id = stream_id_arg(stream_id, "stream_id");
+                py::gil_scoped_release release;
+                try {
+                    return self.ctx().stream_frame_id(id);
+                } catch (const std::out_of_range&) {
+                    py::gil_scoped_acquire acquire;
+                    throw py::key_error("no stream " + std::to_string(id));
+                }
+            },
+            py::arg("stream_id"), "Frames the stream has seen; KeyError if there is no such stream.")
+        .def_property_readonly("stream_ids", [](Self& self) {
+            std::vector<StreamId> ids;
+            {
+                py::gil_scoped_release release;
+                ids = self.ctx().stream_ids();
+            }
+            py::list out;
+            for (StreamId id : ids) out.append(py::int_(id));
+            return out;
+        }, "Ids of the live streams, ascending.")
+        .def_property_readonly("num_live_tracks", [](Self& self) {
+            py::gil_scoped_release release;
+            return self.ctx().num_live_tracks();
+        }, "Tracked and lost tracks held over all streams.")
+        .def_property_readonly("memory_bytes", [](Self& self) {
+            py::gil_scoped_release release;
+            return self.ctx().heap_bytes();
+        }, "Estimated heap bytes held by all streams' trackers (buffer capacities).")
+        .def_property_readonly("num_updates", [](Self& self) { return self.ctx().num_updates(); },
+                               "update()/update_batch() calls since creation or reset (the idle clock).")
+        .def_property_readonly("threads", [](Self& self) { return self.ctx().threads(); })
+        .def_property_readonly("max_idle_frames", [](Self& self) -> py::object {
+            const std::uint64_t v = self.ctx().max_idle_frames();
+            if (v == MultiStreamTracker::kNoEviction) return py::none();
+            return py::int_(v);
+        })
+        .def_property_readonly("engine", [](Self& self) { return self.engine_name(); })
+        .def_property_readonly("engine_params", [](Self& self) { return py::dict(self.engine_params()); },
+                               "The engine keyword arguments given (a copy).")
+        .def_property_readonly("id_counter", [](Self& self) { return self.ctx().id_counter(); })
+        .def("__len__", [](Self& self) {
+            py::gil_scoped_release release;
+            return self.ctx().num_streams();
+        })
+        .def("__contains__", [](Self& self, py::handle stream_id) {
+            StreamId id;
+            try {
+                id = stream_id_arg(stream_id, "stream_id");
+            } catch (const py::type_error&) {
+                return false;
+            } catch (const py::value_error&) {
+                return false;
+            }
+            py::gil_scoped_release release;
+            return self.ctx().contains(id);
+        })
+        .def("__repr__", [](Self& self) {
+            std::ostringstream s;
+            s << "MultiStreamTracker(threads=" << self.ctx().threads() << ", max_idle_frames=";
+            const std::uint64_t idle = self.ctx().max_idle_frames();
+            if (idle == MultiStreamTracker::kNoEviction) {
+                s << "None";
+            } else {
+                s << idle;
+            }
+            s << ", engine='" << self.engine_name() << "'";
+            for (auto item : self.engine_params())
+                s << ", " << std::string(py::str(item.first)) << "=" << std::string(py::repr(item.second));
+            std::size_t streams;
+            {
+                py::gil_scoped_release release;
+                streams = self.ctx().num_streams();
+            }
+            s << ", streams=" << streams << ", next_id=" << self.ctx().id_counter()->peek() << ")";
+            return s.str();
+        });
+}
 
 // ---------------------------------------------------------------- scene generator
 
@@ -464,14 +1433,94 @@ is sized to keep street-scene density (about 30 objects per 1920x1080).
         "All frames of a SceneGenerator scene as a list of (xyxy, scores, class_ids, object_ids).");
 }
 
+// ---------------------------------------------------------------- supervision sv.ByteTrack
+
+// Engine of bytetrack_cpp.ByteTrack (bytetrack_cpp/supervision_compat.py builds
+// the supervision Detections around it).
+void bind_supervision_byte_track(py::module_& m) {
+    py::class_<SupervisionByteTrack>(m, "_SupervisionByteTrack", R"doc(
+Native engine behind bytetrack_cpp.ByteTrack (use that class).
+
+update(xyxy, confidence, float32_input) -> (num_tracks, tracker_id): tracker_id is an
+int64 array with one entry per input row, -1 for rows supervision would not return;
+num_tracks == 0 means supervision returns Detections.empty().
+)doc")
+        .def(py::init([](double tat, int buffer, double mmt, double frame_rate, int min_frames,
+                         const std::string& version) {
+                 SupervisionConfig c;
+                 c.track_activation_threshold = tat;
+                 c.lost_track_buffer = buffer;
+                 c.minimum_matching_threshold = mmt;
+                 c.frame_rate = frame_rate;
+                 c.minimum_consecutive_frames = min_frames;
+                 c.version = parse_supervision_version(version);
+                 return std::make_unique<SupervisionByteTrack>(c);
+             }),
+             py::arg("track_activation_threshold"), py::arg("lost_track_buffer"),
+             py::arg("minimum_matching_threshold"), py::arg("frame_rate"), py::arg("minimum_consecutive_frames"),
+             py::arg("version"))
+        .def(
+            "update",
+            [](SupervisionByteTrack& self, py::handle xyxy_obj, py::handle conf_obj, bool float32_input) {
+                py::array xyxy_raw = numeric_array(xyxy_obj, "detections.xyxy");
+                py::array conf_raw = numeric_array(conf_obj, "detections.confidence");
+                if (xyxy_raw.ndim() != 2 || xyxy_raw.shape(1) != 4)
+                    throw py::value_error("detections.xyxy must have shape (N, 4)");
+                const std::size_t n = static_cast<std::size_t>(xyxy_raw.shape(0));
+                if (n > static_cast<std::size_t>(INT32_MAX / 2))
+                    throw py::value_error("detections: too many rows");
+                if (conf_raw.ndim() != 1 || static_cast<std::size_t>(conf_raw.shape(0)) != n)
+                    throw py::value_error("detections.confidence must have shape (N,) matching detections.xyxy");
+                DoubleArray xyxy = DoubleArray::ensure(xyxy_raw);
+                DoubleArray conf = DoubleArray::ensure(conf_raw);
+                py::array_t<std::int64_t> ids(static_cast<py::ssize_t>(n));
+                const std::size_t tracks =
+                    self.update(xyxy.data(), conf.data(), n, float32_input, ids.mutable_data());
+                return py::make_tuple(tracks, ids);
+            },
+            py::arg("xyxy"), py::arg("confidence"), py::arg("float32_input"))
+        .def("reset", &SupervisionByteTrack::reset)
+        .def_property_readonly("frame_id", [](const SupervisionByteTrack& t) { return t.tracker().frame_id(); })
+        .def_property_readonly("max_time_lost",
+                               [](const SupervisionByteTrack& t) { return t.tracker().semantics().max_time_lost; })
+        .def_property_readonly("det_thresh",
+                               [](const SupervisionByteTrack& t) { return t.tracker().semantics().det_thresh; });
+
+    m.def(
+        "_cpython_set_difference_order",
+        [](int n, const std::vector<int>& removed) {
+            if (n < 0) throw py::value_error("n must be >= 0");
+            std::vector<unsigned char> gone(static_cast<std::size_t>(n), 0);
+            std::size_t n_removed = 0;
+            for (int v : removed) {
+                if (v < 0 || v >= n) throw py::value_error("removed values must lie in range(n)");
+                if (!gone[v]) ++n_removed;
+                gone[v] = 1;
+            }
+            std::vector<int> values;
+            for (int v = 0; v < n; ++v) {
+                if (!gone[v]) values.push_back(v);
+            }
+            std::vector<std::int64_t> table;
+            cpython_set_difference_order(static_cast<std::size_t>(n), n_removed, values, table);
+            return values;
+        },
+        py::arg("n"), py::arg("removed"),
+        "Order of tuple(set(range(n)) - set(removed)) in CPython 3.11/3.12 (test hook).");
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "bytetrack_cpp native core";
     bind_tracks(m);
     bind_lapjv(m);
+    bind_linear_sum_assignment(m);
+    bind_trackers_byte_tracker(m);
     bind_id_counter(m);
     bind_byte_tracker(m);
+    bind_multi_stream_tracker(m);
     bind_scene_generator(m);
     bind_state(m);
+    bind_supervision_byte_track(m);
 }

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+
+#include "bytetrack/cpython_set_order.hpp"
+#include "bytetrack/supervision_iou.hpp"
 #include <string>
 
 namespace bytetrack {
@@ -37,6 +40,8 @@ const char* preset_name(Preset preset) {
         case Preset::Ifzhang: return "ifzhang";
         case Preset::IfzhangCpp: return "ifzhang-cpp";
         case Preset::IfzhangCpp2021: return "ifzhang-cpp-2021";
+        case Preset::Supervision027: return "supervision-0.27.0.post1";
+        case Preset::Supervision030: return "supervision-0.30.9";
     }
     return "ifzhang";
 }
@@ -56,11 +61,37 @@ void TrackerConfig::validate() const {
 }
 
 Semantics Semantics::from_config(const TrackerConfig& c) {
+    // Value-initialised: every switch not set below is off / the ifzhang rule.
     Semantics s{};
     s.max_time_lost = static_cast<int>(c.frame_rate / 30.0 * c.track_buffer);
     s.second_thresh = 0.5;
     s.duplicate_thresh = 0.15;
     s.low_floor = 0.1;
+    s.min_consecutive = c.min_consecutive_frames;
+    if (c.preset == Preset::Supervision027 || c.preset == Preset::Supervision030) {
+        // supervision's sv.ByteTrack (reference-spec 1.C.4): ifzhang-Python-like
+        // core with NumPy float32 numerics and scipy assignment.
+        const bool v030 = c.preset == Preset::Supervision030;
+        s.fuse_score = true;  // no mot20 switch
+        s.strict_split = true;
+        s.high_inclusive = v030;
+        s.thresholds_follow_input = true;
+        s.det_thresh = c.track_thresh + 0.1;
+        if (v030 && s.det_thresh > 1.0) s.det_thresh = c.track_thresh;
+        s.match_thresh = c.match_thresh;
+        s.unconfirmed_thresh = 0.7;
+        s.duplicate_thresh = v030 ? 0.05 : 0.15;
+        s.refresh_box_after_predict = true;
+        s.lost_sorted_by_id = false;
+        s.iou = v030 ? IouRule::Supervision030 : IouRule::Supervision027;
+        s.assignment = AssignmentRule::ScipyClamped;
+        s.float32_detections = true;
+        s.cpython_set_order = true;
+        s.removed_previous_frame_only = true;
+        s.drop_invalid_rows = v030;
+        s.id_rule = v030 ? IdRule::Supervision030 : IdRule::Supervision027;
+        return s;
+    }
     if (c.preset == Preset::Ifzhang) {
         s.fuse_score = !c.mot20;
         s.strict_split = true;
@@ -96,8 +127,24 @@ void BYTETracker::reset() {
     free_slots_.clear();
     tracked_.clear();
     lost_.clear();
+    born_.clear();
     output_.clear();
     if (owns_ids_) ids_->reset();
+}
+
+void BYTETracker::validate_coordinate_range(const double* xyxy, std::size_t n) {
+    for (std::size_t i = 0; i < 4 * n; ++i) {
+        if (std::isfinite(xyxy[i]) && std::fabs(xyxy[i]) > kMaxCoordinate)
+            throw std::invalid_argument("xyxy: row " + std::to_string(i / 4) + " has a coordinate beyond +-1e15");
+    }
+    // Empty boxes are dropped by the caller's rules; positive but tiny ones would
+    // make the Kalman gain NaN (see kMinSize).
+    for (std::size_t i = 0; i < n; ++i) {
+        const double* b = xyxy + 4 * i;
+        const double w = b[2] - b[0], h = b[3] - b[1];
+        if ((w > 0.0 && w < kMinSize) || (h > 0.0 && h < kMinSize))
+            throw std::invalid_argument("xyxy: row " + std::to_string(i) + " has a width or height below 1e-6");
+    }
 }
 
 void BYTETracker::validate_detections(const double* xyxy, const double* scores, std::size_t n) {
@@ -124,6 +171,10 @@ void BYTETracker::split_detections(const double* xyxy, const double* scores,
                                    const std::int64_t* class_ids, std::size_t n) {
     high_.clear();
     low_.clear();
+    if (sem_.thresholds_follow_input) {
+        split_detections_supervision(xyxy, scores, n);
+        return;
+    }
     const double t = sem_.strict_split ? config_.track_thresh : as_float(config_.track_thresh);
     for (std::size_t i = 0; i < n; ++i) {
         const double s = scores[i];
@@ -160,15 +211,119 @@ void BYTETracker::check_assignment_size() const {
     }
 }
 
-void BYTETracker::predict(STrack& track) const {
+// supervision: NumPy compares float32 scores with float32-rounded thresholds;
+// 0.30 first drops rows with a non-finite value or an empty box; boxes become
+// float32 tlwh.
+void BYTETracker::split_detections_supervision(const double* xyxy, const double* scores, std::size_t n) {
+    const double t = input_f32_ ? as_float(config_.track_thresh) : config_.track_thresh;
+    const double floor = input_f32_ ? as_float(sem_.low_floor) : sem_.low_floor;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double s = scores[i];
+        const double* b = xyxy + 4 * i;
+        if (sem_.drop_invalid_rows &&
+            !(std::isfinite(b[0]) && std::isfinite(b[1]) && std::isfinite(b[2]) && std::isfinite(b[3]) &&
+              std::isfinite(s) && b[2] > b[0] && b[3] > b[1]))
+            continue;
+        const bool high = sem_.high_inclusive ? s >= t : s > t;
+        const bool low = s > floor && s < t;
+        if (!high && !low) continue;
+        (high ? high_ : low_).push_back(detection_from_row(b, s, -1, static_cast<std::int64_t>(i)));
+    }
+}
+
+Detection BYTETracker::detection_from_row(const double* b, double score, std::int64_t class_id,
+                                          std::int64_t index) const {
+    if (!sem_.float32_detections) return make_detection(b[0], b[1], b[2], b[3], score, class_id, index);
+    // supervision: tlwh = float32(x1, y1, x2 - x1, y2 - y1), the differences taken in
+    // the input's dtype; the detection's box is float32 tlwh -> tlbr.
+    const float x = static_cast<float>(b[0]), y = static_cast<float>(b[1]);
+    const float w = input_f32_ ? static_cast<float>(b[2]) - x : static_cast<float>(b[2] - b[0]);
+    const float h = input_f32_ ? static_cast<float>(b[3]) - y : static_cast<float>(b[3] - b[1]);
+    Detection d;
+    d.tlwh[0] = x;
+    d.tlwh[1] = y;
+    d.tlwh[2] = w;
+    d.tlwh[3] = h;
+    d.box = Box{x, y, static_cast<double>(x + w), static_cast<double>(y + h)};
+    d.score = score;
+    d.class_id = class_id;
+    d.index = index;
+    return d;
+}
+
+void BYTETracker::measurement(const Detection& det, double xyah[4]) const {
+    if (!sem_.float32_detections) {
+        tlwh_to_xyah(det.tlwh, xyah);
+        return;
+    }
+    const float x = static_cast<float>(det.tlwh[0]), y = static_cast<float>(det.tlwh[1]);
+    const float w = static_cast<float>(det.tlwh[2]), h = static_cast<float>(det.tlwh[3]);
+    xyah[0] = x + w / 2.0f;
+    xyah[1] = y + h / 2.0f;
+    xyah[2] = w / h;
+    xyah[3] = h;
+}
+
+void BYTETracker::refresh_box(STrack& track) const {
+    if (!track.mean_f32) {
+        track.refresh_box();
+        return;
+    }
+    // NumPy does the tlwh/tlbr arithmetic in the mean's dtype.
+    const float a = static_cast<float>(track.kf.mean[2]), h = static_cast<float>(track.kf.mean[3]);
+    const float w = a * h;
+    const float x = static_cast<float>(track.kf.mean[0]) - w / 2.0f;
+    const float y = static_cast<float>(track.kf.mean[1]) - h / 2.0f;
+    track.box = Box{x, y, static_cast<double>(w + x), static_cast<double>(h + y)};
+}
+
+void BYTETracker::predict(STrack& track, bool f32_noise) const {
     // Tracks that are not currently tracked stop growing or shrinking.
     if (track.state != TrackState::Tracked) track.kf.mean[7] = 0.0;
-    KalmanFilter::predict(track.kf);
+    KalmanFilter::predict(track.kf, f32_noise);
+    track.mean_f32 = false;
     if (sem_.refresh_box_after_predict) track.refresh_box();
 }
 
+bool BYTETracker::all_float32(const std::vector<int>& slots) const {
+    for (int slot : slots) {
+        if (!tracks_[slot].mean_f32) return false;
+    }
+    return !slots.empty();
+}
+
+BYTETracker::CostBox BYTETracker::cost_box(const Box& b, bool f32_array) const {
+    switch (sem_.iou) {
+        case IouRule::PlusOne: return CostBox{b, 0.0};
+        case IouRule::Supervision030: {
+            // iou_distance casts both box arrays to float32 first.
+            const Box r{static_cast<float>(b.x1), static_cast<float>(b.y1), static_cast<float>(b.x2),
+                        static_cast<float>(b.y2)};
+            return CostBox{r, area_supervision030(r)};
+        }
+        case IouRule::Supervision027: return CostBox{b, area_supervision027(b, f32_array)};
+    }
+    return CostBox{b, 0.0};
+}
+
+double BYTETracker::pair_cost(const CostBox& a, bool a_f32, const CostBox& b, bool b_f32) const {
+    switch (sem_.iou) {
+        case IouRule::PlusOne: return 1.0 - iou_plus_one(a.box, b.box);
+        case IouRule::Supervision030: return 1.0f - iou_supervision030(a.box, a.area, b.box, b.area);
+        case IouRule::Supervision027:
+            return 1.0f - iou_supervision027(a.box, a.area, a_f32, b.box, b.area, b_f32);
+    }
+    return 1.0;
+}
+
+
+
 void BYTETracker::associate(const std::vector<int>& slots, const std::vector<Detection>& dets,
                             double thresh, bool fuse) {
+    if (sem_.assignment == AssignmentRule::ScipyClamped) {
+        associate_supervision(slots, dets, thresh, fuse);
+        return;
+    }
     matches_.clear();
     unmatched_rows_.clear();
     unmatched_cols_.clear();
@@ -209,14 +364,102 @@ void BYTETracker::associate(const std::vector<int>& slots, const std::vector<Det
     }
 }
 
+// supervision's iou_distance / fuse_score / linear_assignment: float32 costs
+// (float64 when 0.27 fuses float64 scores), entries above the threshold clamped
+// to threshold + 1e-4, scipy's solver, pairs kept if their cost <= threshold,
+// and the unmatched indices in CPython set order.
+void BYTETracker::associate_supervision(const std::vector<int>& slots, const std::vector<Detection>& dets,
+                                        double thresh, bool fuse) {
+    matches_.clear();
+    unmatched_rows_.clear();
+    unmatched_cols_.clear();
+    const int rows = static_cast<int>(slots.size());
+    const int cols = static_cast<int>(dets.size());
+    if (rows == 0 || cols == 0) {
+        // supervision returns tuple(range(n)) here: ascending.
+        for (int r = 0; r < rows; ++r) unmatched_rows_.push_back(r);
+        for (int c = 0; c < cols; ++c) unmatched_cols_.push_back(c);
+        return;
+    }
+    const bool tracks_f32 = all_float32(slots);
+    // 0.27 fuses with scores of the input's dtype; 0.30 casts them to float32.
+    const bool fuse_f32 = sem_.iou == IouRule::Supervision030 || input_f32_;
+    const bool cost_f32 = !fuse || fuse_f32;
+    row_boxes_.clear();
+    col_boxes_.clear();
+    for (int slot : slots) row_boxes_.push_back(cost_box(tracks_[slot].box, tracks_f32));
+    for (const Detection& d : dets) col_boxes_.push_back(cost_box(d.box, true));  // float32 tlbr
+    cost_.resize(static_cast<std::size_t>(rows) * cols);
+    for (int r = 0; r < rows; ++r) {
+        double* out = cost_.data() + static_cast<std::size_t>(r) * cols;
+        for (int c = 0; c < cols; ++c) {
+            double dist = pair_cost(row_boxes_[r], tracks_f32, col_boxes_[c], true);
+            if (fuse) {
+                const float sim = 1.0f - static_cast<float>(dist);
+                if (fuse_f32) {
+                    dist = 1.0f - sim * static_cast<float>(dets[c].score);
+                } else {
+                    dist = 1.0 - static_cast<double>(sim) * dets[c].score;
+                }
+            }
+            out[c] = dist;
+        }
+    }
+    // NumPy compares a float32 matrix with the threshold in float32 and stores
+    // the clamp value as float32.
+    const double limit = cost_f32 ? as_float(thresh) : thresh;
+    const double clamp = cost_f32 ? as_float(thresh + 1e-4) : thresh + 1e-4;
+    for (double& v : cost_) {
+        if (v > limit) v = clamp;
+    }
+    const int k = std::min(rows, cols);
+    lsa_rows_.resize(k);
+    lsa_cols_.resize(k);
+    if (lsa_.solve(cost_.data(), rows, cols, false, lsa_rows_.data(), lsa_cols_.data()) < 0)
+        throw std::runtime_error("linear_sum_assignment failed on a finite cost matrix");
+    row_sol_.assign(rows, -1);
+    col_sol_.assign(cols, -1);
+    for (int i = 0; i < k; ++i) {  // ascending rows
+        const int r = lsa_rows_[i], c = lsa_cols_[i];
+        if (cost_[static_cast<std::size_t>(r) * cols + c] <= limit) {
+            matches_.emplace_back(r, c);
+            row_sol_[r] = c;
+            col_sol_[c] = r;
+        }
+    }
+    for (int r = 0; r < rows; ++r) {
+        if (row_sol_[r] < 0) unmatched_rows_.push_back(r);
+    }
+    for (int c = 0; c < cols; ++c) {
+        if (col_sol_[c] < 0) unmatched_cols_.push_back(c);
+    }
+    // supervision returns them as tuple(set(range(n)) - set(matched)).
+    cpython_set_difference_order(rows, matches_.size(), unmatched_rows_, set_table_);
+    cpython_set_difference_order(cols, matches_.size(), unmatched_cols_, set_table_);
+}
+
 void BYTETracker::apply_match(STrack& track, const Detection& det) {
     double xyah[4];
-    tlwh_to_xyah(det.tlwh, xyah);
-    KalmanFilter::update(track.kf, xyah);
+    measurement(det, xyah);
+    KalmanFilter::update(track.kf, xyah, track.mean_f32);
+    track.mean_f32 = false;
     // A tracked track continues its tracklet; a lost one is re-activated.
-    track.tracklet_len = track.state == TrackState::Tracked ? track.tracklet_len + 1 : 0;
+    const bool continued = track.state == TrackState::Tracked;
+    track.tracklet_len = continued ? track.tracklet_len + 1 : 0;
     track.state = TrackState::Tracked;
-    track.is_activated = true;
+    switch (sem_.id_rule) {
+        case IdRule::AtBirth: track.is_activated = true; break;
+        case IdRule::Supervision027:
+        case IdRule::Supervision030:
+            // Confirmation happens in update() only; re_activate() leaves it alone.
+            if (continued && (sem_.id_rule == IdRule::Supervision027
+                                  ? track.tracklet_len == sem_.min_consecutive
+                                  : track.tracklet_len >= sem_.min_consecutive)) {
+                track.is_activated = true;
+                if (track.track_id < 0) track.track_id = ids_->take();
+            }
+            break;
+    }
     track.frame_id = frame_id_;
     track.score = det.score;
     track.class_id = det.class_id;
@@ -237,7 +480,18 @@ int BYTETracker::new_slot() {
 
 const std::vector<TrackOutput>& BYTETracker::update(const double* xyxy, const double* scores,
                                                     const std::int64_t* class_ids, std::size_t n) {
-    validate_detections(xyxy, scores, n);
+    return update(xyxy, scores, class_ids, n, false);
+}
+
+const std::vector<TrackOutput>& BYTETracker::update(const double* xyxy, const double* scores,
+                                                    const std::int64_t* class_ids, std::size_t n,
+                                                    bool float32_input) {
+    if (sem_.drop_invalid_rows) {
+        validate_coordinate_range(xyxy, n);
+    } else {
+        validate_detections(xyxy, scores, n);
+    }
+    input_f32_ = float32_input;  // read only within this call
     // Splitting only fills scratch lists, so a rejection below still leaves the
     // tracker as it was.
     split_detections(xyxy, scores, class_ids, n);
@@ -256,7 +510,9 @@ const std::vector<TrackOutput>& BYTETracker::update(const double* xyxy, const do
     pool_.clear();
     for (int slot : tracked_) (tracks_[slot].is_activated ? pool_ : unconfirmed_).push_back(slot);
     pool_.insert(pool_.end(), lost_.begin(), lost_.end());  // the lists are disjoint
-    for (int slot : pool_) predict(tracks_[slot]);
+    // supervision predicts the pool as one NumPy batch: float32 only if every mean is.
+    const bool batch_f32 = sem_.float32_detections && all_float32(pool_);
+    for (int slot : pool_) predict(tracks_[slot], batch_f32);
 
     // First association: every pool track against high-score detections.
     associate(pool_, high_, sem_.match_thresh, sem_.fuse_score);
@@ -299,25 +555,42 @@ const std::vector<TrackOutput>& BYTETracker::update(const double* xyxy, const do
         newly_removed_.push_back(unconfirmed_[r]);
     }
 
-    // Births. Ids are taken at birth, so tentative tracks that die leave gaps.
+    // Births. ifzhang takes ids at birth, so tentative tracks that die leave gaps.
+    const double det_thresh =
+        sem_.thresholds_follow_input && input_f32_ ? as_float(sem_.det_thresh) : sem_.det_thresh;
     for (int c : unmatched_cols_) {
         const Detection& det = remaining_[c];
-        if (det.score < sem_.det_thresh) continue;
+        if (det.score < det_thresh) continue;
         const int slot = new_slot();
         STrack& track = tracks_[slot];
         double xyah[4];
-        tlwh_to_xyah(det.tlwh, xyah);
-        KalmanFilter::initiate(xyah, track.kf);
-        track.track_id = ids_->take();
+        measurement(det, xyah);
+        KalmanFilter::initiate(xyah, track.kf, sem_.float32_detections);
+        track.mean_f32 = sem_.float32_detections;
         track.state = TrackState::Tracked;
-        track.is_activated = frame_id_ == 1;  // only first-frame births are output at once
+        switch (sem_.id_rule) {
+            case IdRule::AtBirth:
+                track.track_id = ids_->take();
+                track.is_activated = frame_id_ == 1;  // only first-frame births are output at once
+                track.tracklet_len = 0;
+                break;
+            case IdRule::Supervision027:
+                track.is_activated = frame_id_ == 1;
+                track.track_id = sem_.min_consecutive == 1 ? ids_->take() : -1;
+                track.tracklet_len = 0;
+                break;
+            case IdRule::Supervision030:
+                track.tracklet_len = 1;
+                track.is_activated = frame_id_ == 1 && 1 >= sem_.min_consecutive;
+                track.track_id = track.is_activated ? ids_->take() : -1;
+                break;
+        }
         track.frame_id = frame_id_;
         track.start_frame = frame_id_;
-        track.tracklet_len = 0;
         track.score = det.score;
         track.class_id = det.class_id;
         track.det_index = det.index;
-        track.refresh_box();
+        refresh_box(track);
         born_.push_back(slot);
     }
 
@@ -349,11 +622,20 @@ const std::vector<TrackOutput>& BYTETracker::update(const double* xyxy, const do
     // per-track frame stamp gives the same result in O(live tracks) memory:
     // lingering tracks leave now, and a revived track that is lost again later
     // leaves at once.
-    next_lost_.erase(std::remove_if(next_lost_.begin(), next_lost_.end(),
-                                    [this](int slot) { return tracks_[slot].removed_frame != 0; }),
-                     next_lost_.end());
-    for (int slot : newly_removed_) {
-        if (tracks_[slot].removed_frame == 0) tracks_[slot].removed_frame = frame_id_;
+    // supervision keeps only the previous frame's removals instead: revived
+    // tracks are not suppressed later.
+    if (sem_.removed_previous_frame_only) {
+        next_lost_.erase(std::remove_if(next_lost_.begin(), next_lost_.end(),
+                                        [this](int slot) { return tracks_[slot].removed_frame == frame_id_ - 1; }),
+                         next_lost_.end());
+        for (int slot : newly_removed_) tracks_[slot].removed_frame = frame_id_;
+    } else {
+        next_lost_.erase(std::remove_if(next_lost_.begin(), next_lost_.end(),
+                                        [this](int slot) { return tracks_[slot].removed_frame != 0; }),
+                         next_lost_.end());
+        for (int slot : newly_removed_) {
+            if (tracks_[slot].removed_frame == 0) tracks_[slot].removed_frame = frame_id_;
+        }
     }
     if (sem_.lost_sorted_by_id) {
         std::sort(next_lost_.begin(), next_lost_.end(),
@@ -364,15 +646,44 @@ const std::vector<TrackOutput>& BYTETracker::update(const double* xyxy, const do
     tracked_.swap(next_tracked_);
     lost_.swap(next_lost_);
 
+    build_output();
+    return output_;
+}
+
+void BYTETracker::build_output() {
     output_.clear();
     for (int slot : tracked_) {
         const STrack& t = tracks_[slot];
         if (t.is_activated) output_.push_back(TrackOutput{t.track_id, t.box, t.score, t.class_id, t.det_index});
     }
+}
+
+const std::vector<TrackOutput>& BYTETracker::renumber_births(std::int64_t first_id) {
+    // A newborn may already be released (dropped as a duplicate); renaming its
+    // stale slot is harmless, and it keeps one id per birth like the reference.
+    for (std::size_t k = 0; k < born_.size(); ++k) tracks_[born_[k]].track_id = first_id + static_cast<std::int64_t>(k);
+    // Only first-frame births are output, but rebuilding is cheap and exact.
+    if (!born_.empty()) build_output();
     return output_;
 }
 
+std::size_t BYTETracker::heap_bytes() const {
+    auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+    std::size_t total = bytes(tracks_) + bytes(free_slots_) + bytes(tracked_) + bytes(lost_);
+    total += bytes(high_) + bytes(low_) + bytes(remaining_);
+    for (const auto* v : {&pool_, &unconfirmed_, &r_tracked_, &activated_, &refind_, &born_, &newly_lost_,
+                          &newly_removed_, &next_tracked_, &next_lost_, &row_sol_, &col_sol_,
+                          &unmatched_rows_, &unmatched_cols_})
+        total += bytes(*v);
+    total += bytes(cost_) + bytes(matches_) + bytes(drop_tracked_) + bytes(drop_lost_) + bytes(output_);
+    return total + lapjv_.heap_bytes();
+}
+
 void BYTETracker::remove_duplicates() {
+    if (sem_.iou != IouRule::PlusOne) {
+        remove_duplicates_supervision();
+        return;
+    }
     const std::size_t nt = next_tracked_.size(), nl = next_lost_.size();
     drop_tracked_.assign(nt, 0);
     drop_lost_.assign(nl, 0);
@@ -382,6 +693,45 @@ void BYTETracker::remove_duplicates() {
             const STrack& b = tracks_[next_lost_[q]];
             if (1.0 - iou_plus_one(a.box, b.box) < sem_.duplicate_thresh) {
                 // The older track wins; on a tie the tracked one goes.
+                if (a.frame_id - a.start_frame > b.frame_id - b.start_frame) {
+                    drop_lost_[q] = 1;
+                } else {
+                    drop_tracked_[p] = 1;
+                }
+            }
+        }
+    }
+    std::size_t w = 0;
+    for (std::size_t p = 0; p < nt; ++p) {
+        if (!drop_tracked_[p]) next_tracked_[w++] = next_tracked_[p];
+    }
+    next_tracked_.resize(w);
+    w = 0;
+    for (std::size_t q = 0; q < nl; ++q) {
+        if (!drop_lost_[q]) next_lost_[w++] = next_lost_[q];
+    }
+    next_lost_.resize(w);
+}
+
+// supervision's remove_duplicate_tracks: its float32 iou_distance, compared with
+// the threshold in float32; same older-wins rule.
+void BYTETracker::remove_duplicates_supervision() {
+    const std::size_t nt = next_tracked_.size(), nl = next_lost_.size();
+    if (nt == 0 || nl == 0) return;
+    drop_tracked_.assign(nt, 0);
+    drop_lost_.assign(nl, 0);
+    const double limit = as_float(sem_.duplicate_thresh);
+    const bool tracked_f32 = all_float32(next_tracked_);
+    const bool lost_f32 = all_float32(next_lost_);
+    row_boxes_.clear();
+    col_boxes_.clear();
+    for (int slot : next_tracked_) row_boxes_.push_back(cost_box(tracks_[slot].box, tracked_f32));
+    for (int slot : next_lost_) col_boxes_.push_back(cost_box(tracks_[slot].box, lost_f32));
+    for (std::size_t p = 0; p < nt; ++p) {
+        const STrack& a = tracks_[next_tracked_[p]];
+        for (std::size_t q = 0; q < nl; ++q) {
+            const STrack& b = tracks_[next_lost_[q]];
+            if (pair_cost(row_boxes_[p], tracked_f32, col_boxes_[q], lost_f32) < limit) {
                 if (a.frame_id - a.start_frame > b.frame_id - b.start_frame) {
                     drop_lost_[q] = 1;
                 } else {
@@ -431,6 +781,7 @@ void BYTETracker::restore(std::int64_t frame_id, std::vector<STrack> tracked, st
     free_slots_.clear();
     tracked_.clear();
     lost_.clear();
+    born_.clear();
     output_.clear();
     frame_id_ = frame_id;
     for (auto& t : tracked) {

@@ -6,9 +6,13 @@ namespace bytetrack {
 
 namespace {
 inline double square(double v) { return v * v; }
+// NumPy float32 scalar times a Python float: the float is cast to float32 first.
+inline double f32_product(double c, double h) {
+    return static_cast<double>(static_cast<float>(c) * static_cast<float>(h));
+}
 }  // namespace
 
-void KalmanFilter::initiate(const double z[4], KalmanState& s) {
+void KalmanFilter::initiate(const double z[4], KalmanState& s, bool f32_noise) {
     const double h = z[3];
     for (int i = 0; i < 4; ++i) {
         s.mean[i] = z[i];
@@ -17,8 +21,10 @@ void KalmanFilter::initiate(const double z[4], KalmanState& s) {
         s.p_vp[i] = 0.0;
     }
     // (2 * w) * h, evaluated left to right like the reference.
-    const double pos = square(2.0 * kStdWeightPosition * h);
-    const double vel = square(10.0 * kStdWeightVelocity * h);
+    const double pos = f32_noise ? square(f32_product(2.0 * kStdWeightPosition, h))
+                                 : square(2.0 * kStdWeightPosition * h);
+    const double vel = f32_noise ? square(f32_product(10.0 * kStdWeightVelocity, h))
+                                 : square(10.0 * kStdWeightVelocity * h);
     s.p_pp[0] = pos;
     s.p_pp[1] = pos;
     s.p_pp[2] = square(1e-2);
@@ -29,12 +35,23 @@ void KalmanFilter::initiate(const double z[4], KalmanState& s) {
     s.p_vv[3] = vel;
 }
 
-void KalmanFilter::predict(KalmanState& s) {
+void KalmanFilter::predict(KalmanState& s, bool f32_noise) {
     const double h = s.mean[3];
-    const double q_pos = square(kStdWeightPosition * h);
-    const double q_vel = square(kStdWeightVelocity * h);
-    const double q_p[4] = {q_pos, q_pos, square(1e-2), q_pos};
-    const double q_v[4] = {q_vel, q_vel, square(1e-5), q_vel};
+    double q_pos = square(kStdWeightPosition * h);
+    double q_vel = square(kStdWeightVelocity * h);
+    double q_a = square(1e-2), q_va = square(1e-5);
+    if (f32_noise) {
+        auto sq32 = [](double c, double hh) {
+            const float v = static_cast<float>(c) * static_cast<float>(hh);
+            return static_cast<double>(v * v);
+        };
+        q_pos = sq32(kStdWeightPosition, h);
+        q_vel = sq32(kStdWeightVelocity, h);
+        q_a = sq32(1e-2, 1.0);
+        q_va = sq32(1e-5, 1.0);
+    }
+    const double q_p[4] = {q_pos, q_pos, q_a, q_pos};
+    const double q_v[4] = {q_vel, q_vel, q_va, q_vel};
     for (int i = 0; i < 4; ++i) {
         s.mean[i] = s.mean[i] + s.mean[i + 4];
         const double pp = s.p_pp[i], pv = s.p_pv[i], vp = s.p_vp[i], vv = s.p_vv[i];
@@ -46,9 +63,9 @@ void KalmanFilter::predict(KalmanState& s) {
     }
 }
 
-void KalmanFilter::update(KalmanState& s, const double z[4]) {
+void KalmanFilter::update(KalmanState& s, const double z[4], bool f32_noise) {
     const double h = s.mean[3];
-    const double r_pos = square(kStdWeightPosition * h);
+    const double r_pos = f32_noise ? square(f32_product(kStdWeightPosition, h)) : square(kStdWeightPosition * h);
     const double r[4] = {r_pos, r_pos, square(1e-1), r_pos};
     for (int i = 0; i < 4; ++i) {
         const double innov_cov = s.p_pp[i] + r[i];

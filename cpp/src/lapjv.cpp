@@ -220,6 +220,12 @@ bool LapjvSolver::augment(int n, const double* cost, int n_free) {
     return true;
 }
 
+std::size_t LapjvSolver::heap_bytes() const {
+    std::size_t total = (extended_.capacity() + v_.capacity() + d_.capacity()) * sizeof(double);
+    total += (free_rows_.capacity() + cols_.capacity() + pred_.capacity() + x_.capacity() + y_.capacity()) * sizeof(int);
+    return total + unique_.capacity();
+}
+
 bool LapjvSolver::run(int n, const double* cost) {
     const std::size_t nn = static_cast<std::size_t>(n) * n;
     for (std::size_t k = 0; k < nn; ++k) {

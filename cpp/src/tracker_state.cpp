@@ -11,18 +11,20 @@ namespace {
 constexpr const char* kByteTrackerName = "BYTETracker";
 
 // Fixed part of an encoded STrack, to bound list lengths read from a blob.
-constexpr std::size_t kTrackBytes = 8 * (8 + 16 + 4 + 1 + 8) + 4 + 1;
+constexpr std::size_t kTrackBytes = 8 * (8 + 16 + 4 + 1 + 8) + 4 + 2;
 
 // Far beyond anything a tracker reaches from valid input, and small enough that
 // the Kalman filter's products of three such numbers stay finite.
 constexpr double kMaxMagnitude = 1e100;
 
-bool all_plausible(const double* v, int n) {
+bool all_within(const double* v, int n, double limit) {
     for (int k = 0; k < n; ++k) {
-        if (!(std::fabs(v[k]) <= kMaxMagnitude)) return false;  // also catches NaN
+        if (!(std::fabs(v[k]) <= limit)) return false;  // also catches NaN
     }
     return true;
 }
+
+bool all_plausible(const double* v, int n) { return all_within(v, n, kMaxMagnitude); }
 
 bool all_non_negative(const double* v, int n) {
     for (int k = 0; k < n; ++k) {
@@ -39,7 +41,8 @@ void write_config(StateWriter& w, const TrackerConfig& c) {
     w.f64(c.match_thresh);
     w.f64(c.frame_rate);
     w.boolean(c.mot20);
-    w.str(preset_name(c.preset));
+    w.u32(static_cast<std::uint32_t>(c.preset));
+    w.i64(c.min_consecutive_frames);
 }
 
 TrackerConfig read_config(StateReader& r) {
@@ -51,7 +54,13 @@ TrackerConfig read_config(StateReader& r) {
     c.match_thresh = r.f64();
     c.frame_rate = r.f64();
     c.mot20 = r.boolean();
-    c.preset = parse_preset(r.str());
+    const std::uint32_t preset = r.u32();
+    if (preset > static_cast<std::uint32_t>(Preset::Supervision030)) StateReader::fail("unknown preset");
+    c.preset = static_cast<Preset>(preset);
+    const std::int64_t min_consecutive = r.i64();
+    if (min_consecutive < -2147483647 || min_consecutive > 2147483647)
+        StateReader::fail("min_consecutive_frames out of range");
+    c.min_consecutive_frames = static_cast<int>(min_consecutive);
     c.validate();
     return c;
 }
@@ -77,6 +86,7 @@ void write_track(StateWriter& w, const STrack& t) {
     w.i64(t.listed_frame);
     w.u32(static_cast<std::uint32_t>(t.state));
     w.boolean(t.is_activated);
+    w.boolean(t.mean_f32);
 }
 
 STrack read_track(StateReader& r) {
@@ -103,14 +113,25 @@ STrack read_track(StateReader& r) {
     if (state > static_cast<std::uint32_t>(TrackState::Removed)) StateReader::fail("bad track state");
     t.state = static_cast<TrackState>(state);
     t.is_activated = r.boolean();
+    t.mean_f32 = r.boolean();
     // A corrupted blob would only fail later, inside update(); refuse it here.
     const double box[4] = {t.box.x1, t.box.y1, t.box.x2, t.box.y2};
     if (!all_plausible(t.kf.mean, 8) || !all_plausible(t.kf.p_pp, 4) || !all_plausible(t.kf.p_pv, 4) ||
         !all_plausible(t.kf.p_vp, 4) || !all_plausible(t.kf.p_vv, 4) || !all_plausible(box, 4) ||
         !std::isfinite(t.score))
         StateReader::fail("implausible number in a track (corrupted state)");
+    // A float32 mean (supervision) must fit float32 arithmetic, w = a * h included.
+    if (t.mean_f32 && !(all_within(t.kf.mean, 8, 1e16) && std::fabs(t.kf.mean[2] * t.kf.mean[3]) <= 1e16))
+        StateReader::fail("implausible float32 track (corrupted state)");
     if (!all_non_negative(t.kf.p_pp, 4) || !all_non_negative(t.kf.p_vv, 4))
         StateReader::fail("negative variance in a track (corrupted state)");
+    // Each (position, velocity) block is a covariance: |cov| <= sqrt(var_p var_v),
+    // with slack for the reference's rounding.
+    for (int k = 0; k < 4; ++k) {
+        const double bound = 1.001 * std::sqrt(t.kf.p_pp[k] * t.kf.p_vv[k]) + 1e-300;
+        if (!(std::fabs(t.kf.p_pv[k]) <= bound) || !(std::fabs(t.kf.p_vp[k]) <= bound))
+            StateReader::fail("covariance block is not positive semi-definite (corrupted state)");
+    }
     return t;
 }
 

@@ -18,6 +18,9 @@ public:
 
     // Takes the next id.
     std::int64_t take() { return next_.fetch_add(1, std::memory_order_relaxed); }
+    // Takes `count` consecutive ids at once and returns the first (a caller
+    // numbering a whole batch gets one contiguous block).
+    std::int64_t take_block(std::int64_t count) { return next_.fetch_add(count, std::memory_order_relaxed); }
     // The id the next take() will return.
     std::int64_t peek() const { return next_.load(std::memory_order_relaxed); }
     std::int64_t start() const { return start_; }

@@ -22,12 +22,19 @@ public:
     static constexpr double kStdWeightPosition = 1.0 / 20.0;
     static constexpr double kStdWeightVelocity = 1.0 / 160.0;
 
+    // `f32_noise` reproduces supervision, whose NumPy code computes the noise
+    // standard deviations in float32 while a track's mean is still the float32
+    // array its detection created (the covariance itself stays float64):
+    //  - initiate: std = float32(float32(c) * h), squared in float64;
+    //  - predict of a batch of only such tracks: std and its square in float32;
+    //  - update of such a track: R's std in float32, squared in float64.
+
     // Track birth from a measurement (cx, cy, a, h).
-    static void initiate(const double xyah[4], KalmanState& state);
+    static void initiate(const double xyah[4], KalmanState& state, bool f32_noise = false);
     // One step ahead; process noise scales with the height before the step.
-    static void predict(KalmanState& state);
+    static void predict(KalmanState& state, bool f32_noise = false);
     // Correct with a measurement (cx, cy, a, h); noise scales with the state's height.
-    static void update(KalmanState& state, const double xyah[4]);
+    static void update(KalmanState& state, const double xyah[4], bool f32_noise = false);
     // Expands the block form to the reference's dense row-major 8x8 matrix.
     static void full_covariance(const KalmanState& state, double out[64]);
 };

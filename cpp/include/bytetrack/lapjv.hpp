@@ -2,6 +2,7 @@
 // lap.lapjv(cost, extend_cost=True, cost_limit=t) and the ByteTrack C++ wrapper.
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 namespace bytetrack {
@@ -23,6 +24,9 @@ public:
     // the matched row or -1. A pair can only be matched if its cost <= cost_limit.
     bool solve_limited(const double* cost, int n_rows, int n_cols, double cost_limit,
                        int* row_sol, int* col_sol);
+
+    // Bytes of workspace currently held (memory accounting).
+    std::size_t heap_bytes() const;
 
 private:
     // Solves the n x n problem into the workspace (x_, y_).

@@ -68,6 +68,9 @@ struct STrack {
     std::int64_t listed_frame = 0;  // last frame it was kept in a track list
     TrackState state = TrackState::New;
     bool is_activated = false;
+    // supervision: the mean is still the float32 array of the birth detection
+    // (never predicted or updated), so NumPy computes its box in float32.
+    bool mean_f32 = false;
 
     void refresh_box() { box = box_from_mean(kf.mean); }
 };

@@ -1,0 +1,97 @@
+#include "bytetrack/thread_pool.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#ifndef _WIN32
+#include <unistd.h>
+#endif
+
+namespace bytetrack {
+
+namespace {
+
+// Workers do not survive fork(): a child process must neither wait for them
+// nor join them (Python's multiprocessing forks by default on Linux).
+long current_process() {
+#ifdef _WIN32
+    return 0;
+#else
+    return static_cast<long>(::getpid());
+#endif
+}
+
+}  // namespace
+
+ThreadPool::ThreadPool(int threads) : owner_process_(current_process()) {
+    if (threads < 1) throw std::invalid_argument("threads must be >= 1, got " + std::to_string(threads));
+    workers_.reserve(static_cast<std::size_t>(threads - 1));
+    try {
+        for (int k = 1; k < threads; ++k) workers_.emplace_back([this] { worker_loop(); });
+    } catch (...) {
+        // Could not start a thread: stop the ones that did start, then report.
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        for (auto& w : workers_) w.join();
+        throw std::runtime_error("ThreadPool: could not start worker threads");
+    }
+}
+
+ThreadPool::~ThreadPool() {
+    if (current_process() != owner_process_) {
+        for (auto& w : workers_) w.detach();  // in a forked child: the threads are not ours
+        return;
+    }
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        stop_ = true;
+    }
+    wake_.notify_all();
+    for (auto& w : workers_) w.join();
+}
+
+bool ThreadPool::post(PoolJob& job) {
+    if (workers_.empty() || current_process() != owner_process_) return false;
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (job_ != nullptr || active_ != 0) return false;  // busy with another call's job
+        job_ = &job;
+        ++generation_;
+    }
+    job.posted_ = true;
+    wake_.notify_all();
+    return true;
+}
+
+void ThreadPool::wait(PoolJob& job) {
+    job.run_all();
+    if (!job.posted_) return;
+    // Close the job to workers that have not started on it (under load a worker
+    // may not even have been scheduled yet: nobody waits for it), then wait for
+    // those that did to let go.
+    std::unique_lock<std::mutex> lock(mu_);
+    job_ = nullptr;
+    finished_.wait(lock, [this] { return active_ == 0; });
+    job.posted_ = false;
+}
+
+void ThreadPool::worker_loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    std::size_t seen = 0;  // not generation_: a job may be posted before this thread starts
+    for (;;) {
+        wake_.wait(lock, [&] { return stop_ || (job_ != nullptr && generation_ != seen); });
+        if (stop_) return;
+        seen = generation_;
+        PoolJob* const job = job_;
+        ++active_;
+        lock.unlock();
+        job->run_all();
+        lock.lock();
+        if (--active_ == 0) finished_.notify_all();
+    }
+}
+
+}  // namespace bytetrack

@@ -1,0 +1,44 @@
+#include "bytetrack/tracker_engine.hpp"
+
+namespace bytetrack {
+
+namespace {
+
+// A BYTETracker with a private counter: the ids it takes are provisional and
+// are replaced by assign_new_ids() before anyone sees them.
+class ByteTrackEngine final : public TrackerEngine {
+public:
+    explicit ByteTrackEngine(const TrackerConfig& config) : tracker_(config) {}
+
+    const std::vector<TrackOutput>& update(const double* xyxy, const double* scores,
+                                           const std::int64_t* class_ids, std::size_t n) override {
+        return tracker_.update(xyxy, scores, class_ids, n);
+    }
+    std::size_t new_id_count() const override { return tracker_.num_births(); }
+    const std::vector<TrackOutput>& assign_new_ids(std::int64_t first_id) override {
+        return tracker_.renumber_births(first_id);
+    }
+    std::int64_t frame_id() const override { return tracker_.frame_id(); }
+    std::size_t num_live_tracks() const override { return tracker_.num_live_tracks(); }
+    std::size_t heap_bytes() const override { return sizeof(*this) + tracker_.heap_bytes(); }
+
+private:
+    BYTETracker tracker_;
+};
+
+}  // namespace
+
+ByteTrackEngineFactory::ByteTrackEngineFactory(const TrackerConfig& config) : config_(config) {
+    config_.validate();
+}
+
+std::unique_ptr<TrackerEngine> ByteTrackEngineFactory::create() const {
+    return std::make_unique<ByteTrackEngine>(config_);
+}
+
+void ByteTrackEngineFactory::validate(const double* xyxy, const double* scores, const std::int64_t*,
+                                      std::size_t n) const {
+    BYTETracker::validate_detections(xyxy, scores, n);
+}
+
+}  // namespace bytetrack
