@@ -22,8 +22,12 @@
 #include "bytetrack/byte_tracker.hpp"
 #include "bytetrack/id_counter.hpp"
 #include "bytetrack/lapjv.hpp"
+#include "bytetrack/multi_stream_tracker.hpp"
 #include "bytetrack/scene_generator.hpp"
+#include "bytetrack/supervision_byte_track.hpp"
+#include "bytetrack/tracker_engine.hpp"
 #include "bytetrack/tracker_state.hpp"
+#include "bytetrack/trackers_tracker.hpp"
 
 using namespace bytetrack;
 
@@ -103,6 +107,7 @@ public:
     virtual void update(const double* xyxy, const double* scores, const std::int64_t* classes, std::size_t n,
                         std::vector<Row>& out) = 0;
     virtual void reset() = 0;
+    // Complete state, or "" if the engine has no save/restore.
     virtual std::string save() const = 0;
     // A new engine from a saved state (its own id counter).
     virtual std::unique_ptr<Engine> load(const std::string& state) const = 0;
@@ -130,11 +135,128 @@ private:
     BYTETracker tracker_;
 };
 
+// supervision's sv.ByteTrack: output rows are input rows with their tracker id.
+class SupervisionEngine : public Engine {
+public:
+    explicit SupervisionEngine(SupervisionVersion version) : tracker_(config(version)) {}
+    void update(const double* xyxy, const double* scores, const std::int64_t*, std::size_t n,
+                std::vector<Row>& out) override {
+        ids_.resize(n);
+        out.clear();
+        tracker_.update(xyxy, scores, n, false, ids_.data());
+        for (std::size_t i = 0; i < n; ++i) {
+            if (ids_[i] >= 0) out.push_back(Row{ids_[i], xyxy[4 * i], xyxy[4 * i + 1], xyxy[4 * i + 2], xyxy[4 * i + 3]});
+        }
+    }
+    void reset() override { tracker_.reset(); }
+    std::string save() const override { return ""; }
+    std::unique_ptr<Engine> load(const std::string&) const override { return nullptr; }
+    std::int64_t frame_id() const override { return tracker_.tracker().frame_id(); }
+
+private:
+    static SupervisionConfig config(SupervisionVersion version) {
+        SupervisionConfig c;
+        c.version = version;
+        return c;
+    }
+    SupervisionByteTrack tracker_;
+    std::vector<std::int64_t> ids_;
+};
+
+// roboflow trackers' ByteTrackTracker: output rows are input rows with confirmed ids.
+class TrackersEngine : public Engine {
+public:
+    explicit TrackersEngine(TrackersVersion version) : tracker_(config(version)) {}
+    void update(const double* xyxy, const double* scores, const std::int64_t*, std::size_t n,
+                std::vector<Row>& out) override {
+        TrackersFrame f;
+        f.xyxy = xyxy;
+        f.xyxy_float32 = false;
+        f.confidence = scores;
+        f.n = n;
+        out.clear();
+        const std::size_t m = tracker_.update(f);
+        ++frames_;
+        for (std::size_t k = 0; k < m; ++k) {
+            const std::int64_t id = tracker_.ids()[k];
+            const double* b = xyxy + 4 * tracker_.rows()[k];
+            if (id >= 0) out.push_back(Row{id, b[0], b[1], b[2], b[3]});
+        }
+    }
+    void reset() override {
+        tracker_.reset();
+        frames_ = 0;
+    }
+    std::string save() const override { return ""; }
+    std::unique_ptr<Engine> load(const std::string&) const override { return nullptr; }
+    std::int64_t frame_id() const override { return frames_; }
+
+private:
+    static TrackersConfig config(TrackersVersion version) {
+        TrackersConfig c;
+        c.version = version;
+        return c;
+    }
+    TrackersByteTracker tracker_;
+    std::int64_t frames_ = 0;
+};
+
+// MultiStreamTracker on two threads: each frame is sent to three streams as one
+// batch (shifted copies), and a fourth stream shows up now and then and is
+// evicted in between (max_idle_frames).
+class MultiStreamEngine : public Engine {
+public:
+    explicit MultiStreamEngine(std::shared_ptr<IdCounter> ids)
+        : tracker_(std::make_shared<ByteTrackEngineFactory>(TrackerConfig()), 2, 40, std::move(ids)) {}
+    void update(const double* xyxy, const double* scores, const std::int64_t* classes, std::size_t n,
+                std::vector<Row>& out) override {
+        ++frames_;
+        const int streams = frames_ % 50 == 0 ? 4 : 3;
+        shifted_.resize(static_cast<std::size_t>(streams) * 4 * n);
+        StreamFrame batch[4];
+        for (int s = 0; s < streams; ++s) {
+            double* dst = shifted_.data() + static_cast<std::size_t>(s) * 4 * n;
+            for (std::size_t k = 0; k < 4 * n; ++k) dst[k] = xyxy[k] + 7.0 * s;
+            batch[s].stream_id = 1000 + static_cast<StreamId>(s);
+            batch[s].xyxy = dst;
+            batch[s].scores = scores;
+            batch[s].class_ids = s == 1 ? nullptr : classes;
+            batch[s].n = n;
+        }
+        tracker_.update_batch(batch, static_cast<std::size_t>(streams), result_);
+        out.clear();
+        for (std::size_t s = 0; s < result_.size(); ++s) {
+            const TrackOutput* t = result_.tracks(s);
+            for (std::size_t k = 0; k < result_.num_tracks(s); ++k)
+                out.push_back(Row{t[k].track_id, t[k].box.x1, t[k].box.y1, t[k].box.x2, t[k].box.y2});
+        }
+    }
+    void reset() override {
+        tracker_.reset();
+        frames_ = 0;
+    }
+    std::string save() const override { return ""; }
+    std::unique_ptr<Engine> load(const std::string&) const override { return nullptr; }
+    std::int64_t frame_id() const override { return frames_; }
+
+private:
+    MultiStreamTracker tracker_;
+    BatchResult result_;
+    std::vector<double> shifted_;
+    std::int64_t frames_ = 0;
+};
+
 struct EngineSpec {
     const char* name;
     std::function<std::unique_ptr<Engine>(std::shared_ptr<IdCounter>)> make;
     // Invalid configurations the engine's constructor must reject.
     std::function<void()> bad_configs;
+    // Whether every hostile frame must be rejected (engines reproducing a
+    // reference that drops invalid rows may accept some).
+    bool rejects_all_hostile_frames;
+    // Whether outputs of trackers sharing one id counter are disjoint (engines
+    // with their own id rules ignore the counter).
+    bool uses_id_counter;
 };
 
 std::unique_ptr<Engine> make_byte_tracker(Preset preset, std::shared_ptr<IdCounter> ids) {
@@ -167,21 +289,65 @@ void byte_tracker_bad_configs() {
     expect_invalid([] { parse_preset("no-such-preset"); }, "unknown preset");
 }
 
+void supervision_bad_configs() {
+    auto with = [](const std::function<void(SupervisionConfig&)>& edit) {
+        return [edit] {
+            SupervisionConfig c;
+            edit(c);
+            SupervisionByteTrack t(c);
+        };
+    };
+    expect_invalid(with([](SupervisionConfig& c) { c.lost_track_buffer = -1; }), "lost_track_buffer -1");
+    expect_invalid(with([](SupervisionConfig& c) { c.frame_rate = 0.0; }), "frame_rate 0");
+    expect_invalid([] { parse_supervision_version("0.1"); }, "unknown supervision version");
+}
+
+void trackers_bad_configs() {
+    auto with = [](const std::function<void(TrackersConfig&)>& edit) {
+        return [edit] {
+            TrackersConfig c;
+            edit(c);
+            TrackersByteTracker t(c);
+        };
+    };
+    expect_invalid(with([](TrackersConfig& c) { c.lost_track_buffer = -1; }), "lost_track_buffer -1");
+    expect_invalid(with([](TrackersConfig& c) { c.frame_rate = std::nan(""); }), "frame_rate NaN");
+    expect_invalid([] { parse_trackers_version("9.9"); }, "unknown trackers version");
+}
+
 const std::vector<EngineSpec>& engine_table() {
     static const std::vector<EngineSpec> table = {
         {"ifzhang", [](std::shared_ptr<IdCounter> ids) { return make_byte_tracker(Preset::Ifzhang, ids); },
-         byte_tracker_bad_configs},
+         byte_tracker_bad_configs, true, true},
         {"ifzhang-cpp", [](std::shared_ptr<IdCounter> ids) { return make_byte_tracker(Preset::IfzhangCpp, ids); },
-         byte_tracker_bad_configs},
+         byte_tracker_bad_configs, true, true},
         {"ifzhang-cpp-2021",
          [](std::shared_ptr<IdCounter> ids) { return make_byte_tracker(Preset::IfzhangCpp2021, ids); },
-         byte_tracker_bad_configs},
+         byte_tracker_bad_configs, true, true},
+        {"supervision-0.30.9",
+         [](std::shared_ptr<IdCounter>) { return std::make_unique<SupervisionEngine>(SupervisionVersion::V0_30_9); },
+         supervision_bad_configs, false, false},
+        {"supervision-0.27.0",
+         [](std::shared_ptr<IdCounter>) {
+             return std::make_unique<SupervisionEngine>(SupervisionVersion::V0_27_0_post1);
+         },
+         supervision_bad_configs, true, false},
+        {"trackers-2.6.1",
+         [](std::shared_ptr<IdCounter>) { return std::make_unique<TrackersEngine>(TrackersVersion::V2_6_1); },
+         trackers_bad_configs, false, false},
+        {"trackers-2.2.0",
+         [](std::shared_ptr<IdCounter>) { return std::make_unique<TrackersEngine>(TrackersVersion::V2_2_0); },
+         trackers_bad_configs, false, false},
+        {"multistream", [](std::shared_ptr<IdCounter> ids) { return std::make_unique<MultiStreamEngine>(ids); },
+         byte_tracker_bad_configs, true, true},
     };
     return table;
 }
 
-// Invalid frames: each must throw std::invalid_argument and leave the state as it was.
-void hostile_frames(Engine& engine) {
+// Invalid frames: each must throw std::invalid_argument (or, for engines that drop
+// invalid rows like their reference, may be accepted) and a rejection must leave
+// the state as it was.
+void hostile_frames(Engine& engine, bool must_reject) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const double inf = std::numeric_limits<double>::infinity();
     struct Bad {
@@ -200,15 +366,25 @@ void hostile_frames(Engine& engine) {
     for (const Bad& b : cases) {
         const std::string before = engine.save();
         std::vector<Row> out;
-        expect_invalid([&] { engine.update(b.xyxy.data(), b.scores.data(), nullptr, b.scores.size(), out); },
-                       b.what);
-        check(engine.save() == before, b.what);  // the rejected update changed the state
+        bool rejected = false;
+        try {
+            engine.update(b.xyxy.data(), b.scores.data(), nullptr, b.scores.size(), out);
+        } catch (const std::invalid_argument&) {
+            rejected = true;
+        }
+        if (must_reject) check(rejected, b.what);  // the invalid input was accepted
+        if (rejected) check(engine.save() == before, b.what);  // the rejected update changed the state
+        for (const Row& r : out) {
+            check(std::isfinite(r.x1) && std::isfinite(r.y1) && std::isfinite(r.x2) && std::isfinite(r.y2),
+                  "non-finite output box after a hostile frame");
+        }
     }
 }
 
 // Corrupted state blobs must be rejected with std::invalid_argument.
 void hostile_states(const Engine& engine) {
     const std::string good = engine.save();
+    if (good.empty()) return;  // no save/restore
     std::vector<std::string> bad = {"", "BTCS", good.substr(0, good.size() / 2), good + "x"};
     std::string version = good;
     version[4] = static_cast<char>(version[4] + 1);
@@ -274,8 +450,10 @@ std::uint64_t run_engine(const EngineSpec& spec, int frames, double objects, std
         if (k < kSharedFrames) {
             shared_a->update(f.xyxy.data(), f.scores.data(), classes, f.size(), out_a);
             shared_b->update(f.xyxy.data(), f.scores.data(), nullptr, f.size(), out_b);
-            for (const Row& a : out_a) {
-                for (const Row& b : out_b) check(a.id != b.id, "shared id counter gave an id twice", k);
+            if (spec.uses_id_counter) {
+                for (const Row& a : out_a) {
+                    for (const Row& b : out_b) check(a.id != b.id, "shared id counter gave an id twice", k);
+                }
             }
             if (k == kSharedFrames / 2) shared_a->reset();  // a shared counter is not reset
         }
@@ -285,10 +463,12 @@ std::uint64_t run_engine(const EngineSpec& spec, int frames, double objects, std
                   "non-finite output box", k);
         }
         if (k % save_every == save_every / 2) {
-            restored = main_engine->load(main_engine->save());
-            followed = 0;
-            check(restored->save() == main_engine->save(), "save(load(save(x))) != save(x)");
-            hostile_frames(*main_engine);
+            if (!main_engine->save().empty()) {
+                restored = main_engine->load(main_engine->save());
+                followed = 0;
+                check(restored->save() == main_engine->save(), "save(load(save(x))) != save(x)");
+            }
+            hostile_frames(*main_engine, spec.rejects_all_hostile_frames);
             hostile_states(*main_engine);
         }
         if (k == frames / 2) {
