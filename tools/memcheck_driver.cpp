@@ -139,6 +139,7 @@ private:
 class SupervisionEngine : public Engine {
 public:
     explicit SupervisionEngine(SupervisionVersion version) : tracker_(config(version)) {}
+    explicit SupervisionEngine(SupervisionByteTrack t) : tracker_(std::move(t)) {}
     void update(const double* xyxy, const double* scores, const std::int64_t*, std::size_t n,
                 std::vector<Row>& out) override {
         ids_.resize(n);
@@ -149,8 +150,10 @@ public:
         }
     }
     void reset() override { tracker_.reset(); }
-    std::string save() const override { return ""; }
-    std::unique_ptr<Engine> load(const std::string&) const override { return nullptr; }
+    std::string save() const override { return save_state(tracker_); }
+    std::unique_ptr<Engine> load(const std::string& state) const override {
+        return std::make_unique<SupervisionEngine>(load_supervision_state(state));
+    }
     std::int64_t frame_id() const override { return tracker_.tracker().frame_id(); }
 
 private:
@@ -463,12 +466,13 @@ std::uint64_t run_engine(const EngineSpec& spec, int frames, double objects, std
                   "non-finite output box", k);
         }
         if (k % save_every == save_every / 2) {
+            // Hostile frames first: an engine that accepts some advances a frame.
+            hostile_frames(*main_engine, spec.rejects_all_hostile_frames);
             if (!main_engine->save().empty()) {
                 restored = main_engine->load(main_engine->save());
                 followed = 0;
                 check(restored->save() == main_engine->save(), "save(load(save(x))) != save(x)");
             }
-            hostile_frames(*main_engine, spec.rejects_all_hostile_frames);
             hostile_states(*main_engine);
         }
         if (k == frames / 2) {

@@ -804,11 +804,11 @@ std::string state_bytes(py::handle state) {
     return std::string(py::reinterpret_borrow<py::bytes>(state));
 }
 
-// pickle.dumps / copy.deepcopy support for an engine with save_state / load_state.
-template <class Engine>
-auto state_pickle() {
+// pickle.dumps / copy.deepcopy support for an engine with save_state and a loader.
+template <class Engine, class Loader>
+auto state_pickle(Loader load) {
     return py::pickle([](const Engine& e) { return py::bytes(save_state(e)); },
-                      [](py::object state) { return load_state(state_bytes(state)); });
+                      [load](py::object state) { return load(state_bytes(state)); });
 }
 
 // __reduce_ex__ for every pickle protocol: copyreg.__newobj__(cls) then
@@ -885,7 +885,7 @@ N may be 0. Invalid input raises ValueError/TypeError and leaves the tracker unc
 Returns a Tracks object with the confirmed tracks of this frame.
 )doc")
         .def("reset", &BYTETracker::reset, "Forget all tracks; frame counting (and an owned id counter) restart.")
-        .def(state_pickle<BYTETracker>())
+        .def(state_pickle<BYTETracker>([](const std::string& blob) { return load_state(blob); }))
         .def("__reduce_ex__", &reduce_by_state)
         .def_property_readonly("frame_id", &BYTETracker::frame_id, "Number of update() calls since creation or reset.")
         .def_property_readonly("preset", [](const BYTETracker& t) { return std::string(preset_name(t.config().preset)); })
@@ -1480,6 +1480,8 @@ num_tracks == 0 means supervision returns Detections.empty().
             },
             py::arg("xyxy"), py::arg("confidence"), py::arg("float32_input"))
         .def("reset", &SupervisionByteTrack::reset)
+        .def(state_pickle<SupervisionByteTrack>(&load_supervision_state))
+        .def("__reduce_ex__", &reduce_by_state)
         .def_property_readonly("frame_id", [](const SupervisionByteTrack& t) { return t.tracker().frame_id(); })
         .def_property_readonly("max_time_lost",
                                [](const SupervisionByteTrack& t) { return t.tracker().semantics().max_time_lost; })

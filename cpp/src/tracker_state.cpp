@@ -184,4 +184,46 @@ BYTETracker load_state(const std::string& blob, std::shared_ptr<IdCounter> ids) 
     return tracker;
 }
 
+std::string save_state(const SupervisionByteTrack& tracker) {
+    StateWriter w;
+    w.header("SupervisionByteTrack");
+    const SupervisionConfig& c = tracker.config();
+    w.f64(c.track_activation_threshold);
+    w.i64(c.lost_track_buffer);
+    w.f64(c.minimum_matching_threshold);
+    w.f64(c.frame_rate);
+    w.i64(c.minimum_consecutive_frames);
+    w.u32(static_cast<std::uint32_t>(c.version));
+    write_byte_tracker(w, tracker.tracker());
+    return w.take();
+}
+
+SupervisionByteTrack load_supervision_state(const std::string& blob) {
+    StateReader r(blob.data(), blob.size());
+    r.header("SupervisionByteTrack");
+    SupervisionConfig c;
+    c.track_activation_threshold = r.f64();
+    const std::int64_t buffer = r.i64();
+    c.minimum_matching_threshold = r.f64();
+    c.frame_rate = r.f64();
+    const std::int64_t min_frames = r.i64();
+    const std::uint32_t version = r.u32();
+    if (buffer < 0 || buffer > 2147483647 || min_frames < 0 || min_frames > 2147483647 ||
+        version > static_cast<std::uint32_t>(SupervisionVersion::V0_30_9))
+        StateReader::fail("bad supervision configuration");
+    c.lost_track_buffer = static_cast<int>(buffer);
+    c.minimum_consecutive_frames = static_cast<int>(min_frames);
+    c.version = static_cast<SupervisionVersion>(version);
+    SupervisionByteTrack tracker(c);  // validates the configuration
+    BYTETracker core = read_byte_tracker(r);
+    r.finish();
+    // The core must be the one this configuration makes.
+    StateWriter expected, got;
+    write_config(expected, tracker.tracker().config());
+    write_config(got, core.config());
+    if (expected.bytes() != got.bytes()) StateReader::fail("core tracker does not match the configuration");
+    tracker.mutable_tracker() = std::move(core);
+    return tracker;
+}
+
 }  // namespace bytetrack

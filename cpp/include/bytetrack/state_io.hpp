@@ -100,9 +100,10 @@ public:
         return static_cast<std::size_t>(n);
     }
     void header(const char* engine) {
-        if (size_ < 4 || std::memcmp(data_, "BTCS", 4) != 0)
+        // At the current position: an engine's state may nest another's.
+        if (size_ - pos_ < 4 || std::memcmp(data_ + pos_, "BTCS", 4) != 0)
             fail("not a bytetrack_cpp tracker state (bad magic)");
-        pos_ = 4;
+        pos_ += 4;
         const std::uint32_t version = u32();
         if (version != kStateFormatVersion)
             fail("state format version " + std::to_string(version) +

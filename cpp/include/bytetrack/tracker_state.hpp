@@ -6,6 +6,7 @@
 
 #include "bytetrack/byte_tracker.hpp"
 #include "bytetrack/state_io.hpp"
+#include "bytetrack/supervision_byte_track.hpp"
 
 namespace bytetrack {
 
@@ -28,5 +29,9 @@ std::string save_state(const BYTETracker& tracker);
 // incompatible blob.
 BYTETracker read_byte_tracker(StateReader& r, std::shared_ptr<IdCounter> ids = nullptr);
 BYTETracker load_state(const std::string& blob, std::shared_ptr<IdCounter> ids = nullptr);
+
+// sv.ByteTrack: its configuration, then the core tracker's state (as above).
+std::string save_state(const SupervisionByteTrack& tracker);
+SupervisionByteTrack load_supervision_state(const std::string& blob);
 
 }  // namespace bytetrack
