@@ -170,6 +170,12 @@ class ByteTrack:
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
 
+    def __copy__(self) -> "ByteTrack":
+        # A shallow copy would share the native engine; copies are independent.
+        import copy
+
+        return copy.deepcopy(self)
+
     def __repr__(self) -> str:
         return (
             f"ByteTrack(track_activation_threshold={self.track_activation_threshold}, "

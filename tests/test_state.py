@@ -172,3 +172,35 @@ def test_truncated_and_padded_states_are_rejected():
 def test_state_must_be_bytes():
     with pytest.raises(TypeError, match="state must be bytes"):
         _blank().__setstate__("BTCS")
+
+
+# ------------------------------------------------------------------ sv-compat ByteTrack
+
+@pytest.mark.parametrize("version", ["0.30.9", "0.27.0.post1"])
+@pytest.mark.parametrize("name", SEQUENCES)
+def test_restored_sv_bytetrack_continues_identically(name, version):
+    sv = pytest.importorskip("supervision")
+    seq = load_input(name, "sv")
+    n = len(seq)
+    cuts = sorted({max(1, int(n * f)) for f in CUT_FRACTIONS})
+
+    def detections(k):
+        xyxy, scores, classes = seq.frames[k]
+        return sv.Detections(xyxy=xyxy, confidence=scores, class_id=classes)
+
+    def key(d):
+        return (np.asarray(d.tracker_id).tobytes(), d.xyxy.tobytes(), np.asarray(d.confidence).tobytes())
+
+    tracker = bytetrack_cpp.ByteTrack(frame_rate=seq.fps, version=version)
+    expected, copies = [], {}
+    for k in range(n):
+        if k in cuts:
+            how = ("pickle", "deepcopy", "copy")[cuts.index(k) % 3]
+            copies[k] = restore_by(how, tracker)
+        expected.append(key(tracker.update_with_detections(detections(k))))
+    assert any(len(np.frombuffer(e[0], dtype=np.int64)) for e in expected)
+    for k, restored in copies.items():
+        assert restored.frame_id == k
+        for j in range(k, n):
+            assert key(restored.update_with_detections(detections(j))) == expected[j], (
+                f"{name} {version}: restored at {k} differs at frame {j}")
