@@ -66,11 +66,38 @@ def _byte_tracker(preset: str) -> Engine:
     )
 
 
+def _supervision_input(cls):
+    """An engine fed supervision.Detections (supervision imported lazily)."""
+
+    def update(t, xyxy, scores, classes):
+        import supervision as sv
+
+        d = sv.Detections(xyxy=xyxy, confidence=scores, class_id=classes)
+        return t.update_with_detections(d) if cls is bytetrack_cpp.ByteTrack else t.update(d)
+
+    return update
+
+
 ENGINES: dict[str, Engine] = {
     "ifzhang": _byte_tracker("ifzhang"),
     "ifzhang-cpp": _byte_tracker("ifzhang-cpp"),
     "ifzhang-cpp-2021": _byte_tracker("ifzhang-cpp-2021"),
+    # supervision.Detections is built inside the timed call, as in a user's loop.
+    "sv-ByteTrack": Engine(make=lambda: bytetrack_cpp.ByteTrack(),
+                           update=_supervision_input(bytetrack_cpp.ByteTrack), live_tracks=lambda t: -1),
+    "trackers-ByteTrackTracker": Engine(make=lambda: bytetrack_cpp.ByteTrackTracker(),
+                                        update=_supervision_input(bytetrack_cpp.ByteTrackTracker),
+                                        live_tracks=lambda t: -1),
+    # Four streams, each frame to one of them in turn (a stream per camera).
+    "MultiStreamTracker": Engine(make=lambda: [bytetrack_cpp.MultiStreamTracker(), 0],
+                                 update=lambda t, xyxy, scores, classes: _multi_update(t, xyxy, scores, classes),
+                                 live_tracks=lambda t: t[0].num_live_tracks),
 }
+
+
+def _multi_update(t, xyxy, scores, classes):
+    t[1] += 1
+    return t[0].update(t[1] % 4, xyxy, scores, classes)
 
 
 @dataclass

@@ -33,6 +33,11 @@ configure_and_build() {  # dir, extra cmake args...
 
 status=0
 
+if ! command -v cmake >/dev/null; then
+    echo "== installing cmake (PyPI)"
+    "${PYTHON:-python}" -m pip install --quiet cmake
+fi
+
 if [[ -z ${MEMCHECK_SKIP_VALGRIND:-} ]]; then
     if ! command -v valgrind >/dev/null; then
         echo "== installing valgrind"
@@ -43,21 +48,30 @@ if [[ -z ${MEMCHECK_SKIP_VALGRIND:-} ]]; then
     echo "== valgrind: building memcheck_driver (RelWithDebInfo)"
     configure_and_build "$BUILD/valgrind" -DCMAKE_BUILD_TYPE=RelWithDebInfo
     driver="$BUILD/valgrind/memcheck_driver"
-    for engine in $("$driver" --list); do
-        log="$BUILD/valgrind-$engine.log"
-        start=$SECONDS
-        if valgrind --leak-check=full --show-leak-kinds=definite,indirect \
+    run_valgrind() {  # engine; writes $BUILD/valgrind-ENGINE.{log,verdict}
+        local engine=$1 start=$SECONDS verdict=ok
+        valgrind --leak-check=full --show-leak-kinds=definite,indirect \
             --errors-for-leak-kinds=definite,indirect --error-exitcode=1 \
-            "$driver" "$engine" "$FRAMES" "$OBJECTS" "$SEED" >"$log" 2>&1; then
-            verdict=ok
-        else
-            verdict=FAILED
-            status=1
-        fi
+            "$driver" "$engine" "$FRAMES" "$OBJECTS" "$SEED" >"$BUILD/valgrind-$engine.log" 2>&1 || verdict=FAILED
+        echo "$verdict $((SECONDS - start))" >"$BUILD/valgrind-$engine.verdict"
+    }
+    engines=$("$driver" --list)
+    # One engine per core at a time.
+    for engine in $engines; do
+        run_valgrind "$engine" &
+        while [[ $(jobs -rp | wc -l) -ge $JOBS ]]; do wait -n || true; done
+    done
+    wait
+    for engine in $engines; do
+        log="$BUILD/valgrind-$engine.log"
+        read -r verdict seconds <"$BUILD/valgrind-$engine.verdict"
         summary=$(grep -E "ERROR SUMMARY|definitely lost|indirectly lost|All heap blocks were freed|in use at exit" "$log" |
             sed -E 's/^==[0-9]+== *//' | tr '\n' ';')
-        echo "valgrind $engine ($FRAMES frames, $OBJECTS objects/frame, $((SECONDS - start)) s): $verdict: $summary"
-        if [[ $verdict != ok ]]; then tail -n 60 "$log"; fi
+        echo "valgrind $engine ($FRAMES frames, $OBJECTS objects/frame, $seconds s): $verdict: $summary"
+        if [[ $verdict != ok ]]; then
+            status=1
+            tail -n 60 "$log"
+        fi
     done
 fi
 
@@ -81,6 +95,10 @@ fi
 
 if [[ -z ${MEMCHECK_SKIP_PYTHON_ASAN:-} ]]; then
     PYTHON=${PYTHON:-python}
+    if ! "$PYTHON" -c "import pybind11" 2>/dev/null; then
+        echo "== installing pybind11 (PyPI)"
+        "$PYTHON" -m pip install --quiet "pybind11>=2.12"
+    fi
     echo "== ASan+UBSan: building the Python extension"
     flags="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1"
     dir="$BUILD/pyasan"

@@ -847,6 +847,10 @@ preset : str
     refreshed after prediction).
 id_counter : IdCounter, optional
     Shared id source; by default each tracker has its own, starting at 1.
+
+pickle / copy.deepcopy / copy.copy give an independent tracker that continues
+bit-identically (versioned state, see STATE_FORMAT_VERSION). A shared id counter is
+not shared by the copy: it gets its own, with the same start, at the saved position.
 )doc")
         .def(py::init([](py::handle track_thresh, py::handle track_buffer, py::handle match_thresh,
                          py::handle frame_rate, py::handle mot20, py::handle preset, py::handle ids) {
