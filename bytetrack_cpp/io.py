@@ -31,6 +31,9 @@ __all__ = [
     "read_json_detections",
     "read_seqinfo",
     "write_mot_results",
+    "write_json_tracks",
+    "read_json_tracks",
+    "detect_format",
 ]
 
 
@@ -160,6 +163,13 @@ def read_json_detections(path: str) -> DetectionSequence:
     frame_rate = None
     if isinstance(doc, dict):
         frame_rate = doc.get("frame_rate") or doc.get("fps")
+        if frame_rate is not None:
+            try:
+                frame_rate = float(frame_rate)
+            except (TypeError, ValueError):
+                raise DetectionFileError(f"{path}: 'frame_rate' must be a number, got {frame_rate!r}") from None
+            if not (math.isfinite(frame_rate) and frame_rate > 0):
+                raise DetectionFileError(f"{path}: 'frame_rate' must be positive, got {frame_rate!r}")
         doc = doc.get("detections")
     if not isinstance(doc, list):
         raise DetectionFileError(f"{path}: expected a list of frames (or {{'detections': [...]}})")
@@ -194,20 +204,40 @@ def read_json_detections(path: str) -> DetectionSequence:
     return DetectionSequence(frames, numbers, float(frame_rate) if frame_rate else None, path, "json")
 
 
-def read_detections(path: str) -> DetectionSequence:
-    """Reads a detection file, detecting its format from the content."""
+def detect_format(path: str) -> str:
+    """"mot" or "json" from the start of the file's content (the extension is not trusted)."""
+    if os.path.isdir(path):
+        raise DetectionFileError(f"{path}: is a folder, not a detection file")
     if not os.path.isfile(path):
         raise DetectionFileError(f"{path}: no such file")
     with open(path, "rb") as handle:
         head = handle.read(4096).lstrip()
+    if not head:
+        raise DetectionFileError(f"{path}: the file is empty")
     if head[:1] in (b"[", b"{"):
-        return read_json_detections(path)
+        return "json"
     first_line = head.split(b"\n", 1)[0]
-    if first_line.count(b",") >= 6:
-        return read_mot_detections(path)
+    # A number followed by a comma: a MOTChallenge row (the reader checks the columns line by line).
+    if head[:1] in b"0123456789+-." and b"," in first_line:
+        return "mot"
     raise DetectionFileError(
-        f"{path}: unknown detection format (expected MOTChallenge det.txt or JSON detections)"
+        f"{path}: unknown detection format (expected a MOTChallenge det.txt with rows "
+        f"frame,id,x,y,w,h,conf or JSON detections: a list of frames of {{box, score, class_id}})"
     )
+
+
+def read_detections(path: str, format: str = "auto") -> DetectionSequence:
+    """Reads a detection file; ``format`` is "mot", "json" or "auto" (detected from the content)."""
+    if format == "auto":
+        format = detect_format(path)
+    try:
+        if format == "mot":
+            return read_mot_detections(path)
+        if format == "json":
+            return read_json_detections(path)
+    except UnicodeDecodeError:
+        raise DetectionFileError(f"{path}: not a text file (cannot be read as UTF-8)") from None
+    raise ValueError(f"format must be 'auto', 'mot' or 'json', got {format!r}")
 
 
 def write_mot_results(path: str, rows) -> None:
@@ -220,3 +250,56 @@ def write_mot_results(path: str, rows) -> None:
             handle.write(
                 f"{int(frame)},{int(track_id)},{x1:.2f},{y1:.2f},{x2 - x1:.2f},{y2 - y1:.2f},{score:.6g},-1,-1,-1\n"
             )
+
+
+JSON_TRACKS_FORMAT = "bytetrack-cpp tracks v1"
+
+
+def write_json_tracks(path: str, frames, frame_rate: Optional[float] = None, source: str = "",
+                      engine: str = "") -> None:
+    """Writes tracks as JSON: ``{"format", "source", "engine", "frame_rate", "frames": [{"frame": n,
+    "tracks": [{"track_id", "box": [x1, y1, x2, y2], "score", "class_id"}, ...]}, ...]}``.
+
+    ``frames`` yields (frame_number, track_ids, xyxy, scores, class_ids); every frame is written, empty
+    ones included, so frame positions match the input.
+    """
+    out = []
+    for number, ids, xyxy, scores, classes in frames:
+        out.append({
+            "frame": int(number),
+            "tracks": [
+                {"track_id": int(i), "box": [float(v) for v in b], "score": float(s), "class_id": int(c)}
+                for i, b, s, c in zip(ids, xyxy, scores, classes)
+            ],
+        })
+    doc = {"format": JSON_TRACKS_FORMAT, "source": source, "engine": engine,
+           "frame_rate": frame_rate, "frames": out}
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(doc, handle, separators=(",", ":"))
+        handle.write("\n")
+
+
+def read_json_tracks(path: str):
+    """Reads :func:`write_json_tracks` output: (rows, frame_numbers), rows being
+    (frame, track_id, x1, y1, x2, y2, score) and frame_numbers every frame of the file, empty ones included."""
+    if not os.path.isfile(path):
+        raise DetectionFileError(f"{path}: no such file")
+    try:
+        with open(path, "r", encoding="utf-8") as handle:
+            doc = json.load(handle)
+    except json.JSONDecodeError as exc:
+        raise DetectionFileError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("frames"), list):
+        raise DetectionFileError(f"{path}: not a bytetrack-cpp tracks file (no 'frames' list)")
+    rows, numbers = [], []
+    for k, frame in enumerate(doc["frames"]):
+        try:
+            number = int(frame["frame"])
+            numbers.append(number)
+            for t in frame["tracks"]:
+                x1, y1, x2, y2 = (float(v) for v in t["box"])
+                rows.append((number, int(t["track_id"]), x1, y1, x2, y2, float(t["score"])))
+        except (KeyError, TypeError, ValueError):
+            raise DetectionFileError(f"{path}: frame entry {k} needs 'frame' and 'tracks' of "
+                                     f"{{track_id, box, score}}") from None
+    return rows, numbers

@@ -13,7 +13,7 @@ saved state exactly as it was. Documented meanings (see notes/issue5.md):
   x2 - x1 and y2 - y1 must be >= 1e-6 (smaller boxes make the Kalman variances,
   squares of the height, underflow to 0 and its gain NaN).
 * N is limited only by the dense assignment: tracks + detections of one
-  association step <= 16384 (bytetrack_cpp.lapjv likewise rows + cols <= 16384).
+  association step <= 32768 (bytetrack_cpp.lapjv likewise rows + cols <= 32768).
 """
 
 import numpy as np
@@ -293,7 +293,7 @@ def test_unknown_keyword_is_a_type_error():
     (np.zeros((2, 2)), "0.5", TypeError, r"cost_limit"),
     (np.array([["a"]]), 0.5, TypeError, r"^cost must hold real numbers"),
     (None, 0.5, TypeError, r"^cost must be an array"),
-    (np.zeros((100_000, 1)), 0.5, ValueError, r"^cost: rows \+ columns must be <= 16384"),
+    (np.zeros((100_000, 1)), 0.5, ValueError, r"^cost: rows \+ columns must be <= 32768"),
 ])
 def test_lapjv_rejects(cost, limit, exc, message):
     with pytest.raises(exc, match=message):

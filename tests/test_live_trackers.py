@@ -265,3 +265,42 @@ def test_street_scenes_match_trackers_2_6_1(seed, settings):
     for f, frame in enumerate(frames):
         detections = to_detections(frame)
         assert_same_detections(ours.update(detections), ref.update(detections), f"seed {seed} frame {f}")
+
+
+@pytest.mark.skipif(TRACKERS_VERSION != "2.6.1", reason="needs trackers==2.6.1 (the test extra pins it)")
+@pytest.mark.parametrize("xyxy_dtype", [np.float32, np.float64])
+def test_kalman_boxes_are_bit_identical_to_trackers_2_6_1(xyxy_dtype):
+    """Every live track's Kalman box equals the reference's to the last bit (fixed rate),
+    so IoU ties and thresholds are decided alike."""
+    frames = generate_scene(31, tie_boxes=True)
+    ref = trackers.ByteTrackTracker(track_activation_threshold=0.3)
+    ours = bytetrack_cpp.ByteTrackTracker(track_activation_threshold=0.3)
+    compared = 0
+    for f, frame in enumerate(frames):
+        detections = to_detections(frame, xyxy_dtype=xyxy_dtype)
+        ref.update(detections)
+        ours.update(detections)
+        state = ours._track_state()
+        assert [s[0] for s in state] == [t.tracker_id for t in ref.tracks], f"frame {f}"
+        for s, t in zip(state, ref.tracks):
+            assert s[1] == tuple(float(v) for v in t.get_state_bbox()), f"frame {f}"
+            compared += 1
+    assert compared > 1000
+
+
+@pytest.mark.skipif(TRACKERS_VERSION != "2.6.1", reason="needs trackers==2.6.1 (the test extra pins it)")
+def test_kalman_boxes_with_timestamps_match_trackers_2_6_1():
+    """Variable steps: the same up to BLAS rounding (bit-identical where NumPy's BLAS uses FMA)."""
+    frames = generate_scene(11)
+    stamps = _timestamps(len(frames), 12)
+    ref = trackers.ByteTrackTracker()
+    ours = bytetrack_cpp.ByteTrackTracker()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for frame, ts in zip(frames, stamps):
+            detections = to_detections(frame)
+            ref.update(detections, timestamp=ts)
+            ours.update(detections, timestamp=ts)
+            got = np.array([s[1] for s in ours._track_state()]).reshape(-1, 4)
+            want = np.array([t.get_state_bbox() for t in ref.tracks], dtype=np.float64).reshape(-1, 4)
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-9)

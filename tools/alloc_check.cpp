@@ -13,6 +13,7 @@
 #include "bytetrack/byte_tracker.hpp"
 #include "bytetrack/scene_generator.hpp"
 #include "bytetrack/supervision_byte_track.hpp"
+#include "bytetrack/trackers_tracker.hpp"
 
 namespace {
 std::atomic<long long> g_allocations{0};
@@ -86,6 +87,32 @@ int main(int argc, char** argv) {
                         version, min_frames, counts[0], counts[1], frames, ok ? "ok" : "FAIL");
             failures += ok ? 0 : 1;
         }
+    }
+    // roboflow trackers engine, both versions.
+    for (const char* version : {"2.2.0", "2.6.1"}) {
+        bytetrack::TrackersConfig config;
+        config.version = bytetrack::parse_trackers_version(version);
+        config.track_activation_threshold = 0.5;
+        bytetrack::TrackersByteTracker tracker(config);
+        long long counts[2] = {0, 0};
+        std::size_t outputs[2] = {0, 0};
+        for (int pass = 0; pass < 2; ++pass) {
+            tracker.reset();
+            const long long before = g_allocations.load();
+            for (const auto& f : recorded) {
+                bytetrack::TrackersFrame in;
+                in.xyxy = f.xyxy.data();
+                in.xyxy_float32 = false;
+                in.confidence = f.scores.data();
+                in.n = f.size();
+                outputs[pass] += tracker.update(in);
+            }
+            counts[pass] = g_allocations.load() - before;
+        }
+        const bool ok = counts[1] == 0 && outputs[0] == outputs[1];
+        std::printf("trackers %-8s first pass %lld allocations, warm pass %lld allocations over %d frames: %s\n",
+                    version, counts[0], counts[1], frames, ok ? "ok" : "FAIL");
+        failures += ok ? 0 : 1;
     }
     return failures ? 1 : 0;
 }

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bytetrack/association.hpp"
 #include "bytetrack/byte_tracker.hpp"
 #include "bytetrack/cpython_set_order.hpp"
 #include "bytetrack/id_counter.hpp"
@@ -153,43 +154,136 @@ DetectionsIn convert_detections(py::handle xyxy_obj, py::handle scores_obj, py::
     return in;
 }
 
+// Zero-copy fast path for the common call: NumPy float64/float32 boxes (N, 4)
+// and scores (N,), any strides. float64 C-contiguous input is used in place;
+// anything else is widened into `buffer` (a plain loop, no NumPy call). Returns
+// false (caller takes the general path) for other input.
+struct FastDetections {
+    const double* xyxy = nullptr;
+    const double* scores = nullptr;
+    const std::int64_t* class_ids = nullptr;
+    std::size_t n = 0;
+};
+
+template <class T>
+void widen_strided(const char* data, py::ssize_t rows, py::ssize_t cols, const py::ssize_t* strides, double* out) {
+    for (py::ssize_t i = 0; i < rows; ++i)
+        for (py::ssize_t k = 0; k < cols; ++k)
+            out[i * cols + k] = static_cast<double>(*reinterpret_cast<const T*>(data + i * strides[0] +
+                                                                                 (cols > 1 ? k * strides[1] : 0)));
+}
+
+// 0: not usable, 1: float32, 2: float64 (native byte order, aligned).
+int float_kind(const py::detail::PyArray_Proxy* a) {
+    const auto* d = py::detail::array_descriptor_proxy(a->descr);
+    if (d->byteorder == '>') return 0;  // big-endian (this is a little-endian build)
+    constexpr int kAligned = 0x0100;    // NPY_ARRAY_ALIGNED
+    if (!(a->flags & kAligned)) return 0;
+    if (d->type_num == py::detail::npy_api::NPY_DOUBLE_) return 2;
+    if (d->type_num == py::detail::npy_api::NPY_FLOAT_) return 1;
+    return 0;
+}
+
+bool fast_detections(py::handle xyxy, py::handle scores, py::handle class_ids, double* stack, std::size_t stack_size,
+                     std::vector<double>& heap, FastDetections& out) {
+    if (!py::isinstance<py::array>(xyxy) || !py::isinstance<py::array>(scores)) return false;
+    const auto* b = py::detail::array_proxy(xyxy.ptr());
+    const auto* s = py::detail::array_proxy(scores.ptr());
+    if (b->nd != 2 || b->dimensions[1] != 4 || s->nd != 1 || s->dimensions[0] != b->dimensions[0]) return false;
+    const int kb = float_kind(b), ks = float_kind(s);
+    if (kb == 0 || ks == 0) return false;
+    const py::ssize_t n = b->dimensions[0];
+    out.n = static_cast<std::size_t>(n);
+    const bool b_direct = kb == 2 && (n <= 1 || b->strides[0] == 32) && b->strides[1] == 8;
+    const bool s_direct = ks == 2 && (n <= 1 || s->strides[0] == 8);
+    if (!class_ids.is_none()) {
+        if (!py::isinstance<py::array>(class_ids)) return false;
+        const auto* c = py::detail::array_proxy(class_ids.ptr());
+        const auto* d = py::detail::array_descriptor_proxy(c->descr);
+        constexpr int kAligned = 0x0100;  // NPY_ARRAY_ALIGNED
+        if (c->nd != 1 || c->dimensions[0] != n || d->byteorder == '>' || !(c->flags & kAligned) ||
+            d->type_num != py::detail::npy_format_descriptor<std::int64_t>::value || (n > 1 && c->strides[0] != 8))
+            return false;
+        out.class_ids = reinterpret_cast<const std::int64_t*>(c->data);
+    }
+    const std::size_t need = static_cast<std::size_t>((b_direct ? 0 : 4 * n) + (s_direct ? 0 : n));
+    double* next = stack;
+    if (need > stack_size) {
+        heap.resize(need);
+        next = heap.data();
+    }
+    if (b_direct) {
+        out.xyxy = reinterpret_cast<const double*>(b->data);
+    } else {
+        if (kb == 2) widen_strided<double>(b->data, n, 4, b->strides, next);
+        else widen_strided<float>(b->data, n, 4, b->strides, next);
+        out.xyxy = next;
+        next += 4 * n;
+    }
+    if (s_direct) {
+        out.scores = reinterpret_cast<const double*>(s->data);
+    } else {
+        if (ks == 2) widen_strided<double>(s->data, n, 1, s->strides, next);
+        else widen_strided<float>(s->data, n, 1, s->strides, next);
+        out.scores = next;
+    }
+    return true;
+}
+
 // ---------------------------------------------------------------- results
 
-// Tracks of one frame as NumPy arrays (the Python-facing result object).
+// Tracks of one frame (the Python-facing result object). update() only copies
+// the rows; each NumPy column is built on its first access (one allocation,
+// straight through the NumPy C API) and kept: building five arrays eagerly was
+// most of a small update's Python cost.
 struct Tracks {
-    py::array_t<std::int64_t> track_id;
-    py::array_t<double> xyxy;
-    py::array_t<double> score;
-    py::array_t<std::int64_t> class_id;
-    py::array_t<std::int64_t> det_index;
+    std::vector<TrackOutput> rows;
+    py::object columns[5];  // track_id, xyxy, score, class_id, det_index
 
     static Tracks from(const std::vector<TrackOutput>& out) { return from(out.data(), out.size()); }
 
     static Tracks from(const TrackOutput* out, std::size_t count) {
-        const py::ssize_t m = static_cast<py::ssize_t>(count);
         Tracks t;
-        t.track_id = py::array_t<std::int64_t>(m);
-        t.xyxy = py::array_t<double>({m, static_cast<py::ssize_t>(4)});
-        t.score = py::array_t<double>(m);
-        t.class_id = py::array_t<std::int64_t>(m);
-        t.det_index = py::array_t<std::int64_t>(m);
-        std::int64_t* ids = t.track_id.mutable_data();
-        double* boxes = t.xyxy.mutable_data();
-        double* scores = t.score.mutable_data();
-        std::int64_t* classes = t.class_id.mutable_data();
-        std::int64_t* rows = t.det_index.mutable_data();
-        for (py::ssize_t i = 0; i < m; ++i) {
-            const TrackOutput& o = out[static_cast<std::size_t>(i)];
-            ids[i] = o.track_id;
-            boxes[4 * i + 0] = o.box.x1;
-            boxes[4 * i + 1] = o.box.y1;
-            boxes[4 * i + 2] = o.box.x2;
-            boxes[4 * i + 3] = o.box.y2;
-            scores[i] = o.score;
-            classes[i] = o.class_id;
-            rows[i] = o.det_index;
-        }
+        t.rows.assign(out, out + count);
         return t;
+    }
+
+    py::object column(int k) {
+        if (!columns[k]) columns[k] = build(k);
+        return columns[k];
+    }
+
+    py::object build(int k) const {
+        const py::ssize_t m = static_cast<py::ssize_t>(rows.size());
+        const int nd = k == 1 ? 2 : 1;
+        const int typenum = (k == 1 || k == 2) ? py::detail::npy_api::NPY_DOUBLE_
+                                               : py::detail::npy_format_descriptor<std::int64_t>::value;
+        auto& api = py::detail::npy_api::get();
+        py::ssize_t dims[2] = {m, 4};
+        PyObject* descr = api.PyArray_DescrFromType_(typenum);  // new reference, stolen below
+        if (!descr) throw py::error_already_set();
+        auto arr = py::reinterpret_steal<py::object>(
+            api.PyArray_NewFromDescr_(api.PyArray_Type_, descr, nd, dims, nullptr, nullptr, 0, nullptr));
+        if (!arr) throw py::error_already_set();
+        void* data = py::detail::array_proxy(arr.ptr())->data;
+        auto* i64 = static_cast<std::int64_t*>(data);
+        auto* f64 = static_cast<double*>(data);
+        for (py::ssize_t i = 0; i < m; ++i) {
+            const TrackOutput& o = rows[static_cast<std::size_t>(i)];
+            switch (k) {
+                case 0: i64[i] = o.track_id; break;
+                case 1:
+                    f64[4 * i + 0] = o.box.x1;
+                    f64[4 * i + 1] = o.box.y1;
+                    f64[4 * i + 2] = o.box.x2;
+                    f64[4 * i + 3] = o.box.y2;
+                    break;
+                case 2: f64[i] = o.score; break;
+                case 3: i64[i] = o.class_id; break;
+                default: i64[i] = o.det_index; break;
+            }
+        }
+        return arr;
     }
 };
 
@@ -204,15 +298,15 @@ Attributes are NumPy arrays of equal length M:
     class_id  (M,)   int64   class of that detection (-1 when no classes were given)
     det_index (M,)   int64   row of that detection in this frame's input
 )doc")
-        .def_readonly("track_id", &Tracks::track_id)
-        .def_readonly("xyxy", &Tracks::xyxy)
-        .def_readonly("score", &Tracks::score)
-        .def_readonly("class_id", &Tracks::class_id)
-        .def_readonly("det_index", &Tracks::det_index)
-        .def("__len__", [](const Tracks& t) { return t.track_id.size(); })
-        .def("__repr__", [](const Tracks& t) {
+        .def_property_readonly("track_id", [](Tracks& t) { return t.column(0); })
+        .def_property_readonly("xyxy", [](Tracks& t) { return t.column(1); })
+        .def_property_readonly("score", [](Tracks& t) { return t.column(2); })
+        .def_property_readonly("class_id", [](Tracks& t) { return t.column(3); })
+        .def_property_readonly("det_index", [](Tracks& t) { return t.column(4); })
+        .def("__len__", [](const Tracks& t) { return t.rows.size(); })
+        .def("__repr__", [](Tracks& t) {
             std::ostringstream s;
-            s << "Tracks(n=" << t.track_id.size() << ", track_id=" << std::string(py::repr(t.track_id)) << ")";
+            s << "Tracks(n=" << t.rows.size() << ", track_id=" << std::string(py::repr(t.column(0))) << ")";
             return s.str();
         });
 }
@@ -251,6 +345,74 @@ cost_limit=cost_limit) of lap >= 0.5 (the solver the ifzhang trackers use).
 
 Returns (x, y): x[i] is the column matched to row i or -1, y[j] the row matched
 to column j or -1. A pair is only matched if its cost is <= cost_limit.
+)doc");
+}
+
+// ---------------------------------------------------------------- association
+
+std::vector<Box> boxes_from(py::handle obj, const char* name) {
+    py::array raw = numeric_array(obj, name);
+    if (!(raw.ndim() == 2 && raw.shape(1) == 4) && raw.size() != 0)
+        throw py::value_error(std::string(name) + " must have shape (N, 4)");
+    DoubleArray a = DoubleArray::ensure(raw);
+    const std::size_t n = static_cast<std::size_t>(a.size() / 4);
+    std::vector<Box> boxes(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double* p = a.data() + 4 * i;
+        boxes[i] = Box{p[0], p[1], p[2], p[3]};
+    }
+    return boxes;
+}
+
+void bind_association(py::module_& m) {
+    m.def(
+        "match_boxes",
+        [](py::handle tracks_obj, py::handle dets_obj, py::handle scores_obj, double cost_limit, bool fuse,
+           const std::string& method) {
+            const std::vector<Box> tracks = boxes_from(tracks_obj, "tracks");
+            const std::vector<Box> dets = boxes_from(dets_obj, "dets");
+            DoubleArray scores = DoubleArray::ensure(numeric_array(scores_obj, "scores"));
+            if (static_cast<std::size_t>(scores.size()) != dets.size())
+                throw py::value_error("scores must have one value per detection");
+            if (!std::isfinite(cost_limit)) throw py::value_error("cost_limit must be finite");
+            if (!OverlapGrid::all_finite(dets.data(), static_cast<int>(dets.size())))
+                throw py::value_error("dets contains NaN or inf");
+            for (py::ssize_t k = 0; k < scores.size(); ++k) {
+                if (!std::isfinite(scores.data()[k])) throw py::value_error("scores contains NaN or inf");
+            }
+            SparseAssignment solver;
+            if (method == "dense") {
+                solver.set_mode(SparseAssignment::Mode::Dense);
+            } else if (method == "sparse") {
+                solver.set_mode(SparseAssignment::Mode::Sparse);
+            } else if (method != "auto") {
+                throw py::value_error("method must be 'auto', 'sparse' or 'dense'");
+            }
+            const int rows = static_cast<int>(tracks.size()), cols = static_cast<int>(dets.size());
+            std::vector<int> xs(rows), ys(cols);
+            if (!solver.solve(tracks.data(), rows, dets.data(), scores.data(), cols, cost_limit, fuse, xs.data(),
+                              ys.data()))
+                throw std::runtime_error("assignment failed");
+            py::array_t<std::int64_t> x(rows), y(cols);
+            for (int i = 0; i < rows; ++i) x.mutable_data()[i] = xs[i];
+            for (int j = 0; j < cols; ++j) y.mutable_data()[j] = ys[j];
+            const auto& st = solver.stats();
+            py::dict stats;
+            stats["dense"] = st.dense;
+            stats["sparse"] = st.sparse;
+            stats["fallback"] = st.fallback;
+            stats["components"] = st.components;
+            stats["lapjv_components"] = st.lapjv_components;
+            return py::make_tuple(x, y, stats);
+        },
+        py::arg("tracks"), py::arg("dets"), py::arg("scores"), py::arg("cost_limit"), py::arg("fuse") = false,
+        py::arg("method") = "auto",
+        R"doc(
+The tracker's assignment step on its own: matches track boxes to detection boxes
+(x1, y1, x2, y2) by IoU(+1 px) distance, fused with the scores if `fuse`, under
+`cost_limit`, as lapjv with cost-limit padding does on the dense matrix.
+method: "dense" (the dense lapjv), "sparse" (per overlap component, falling back
+to dense on ties), "auto" (what BYTETracker uses). Returns (x, y, stats).
 )doc");
 }
 
@@ -876,6 +1038,14 @@ not shared by the copy: it gets its own, with the same start, at the saved posit
         .def(
             "update",
             [](BYTETracker& self, py::handle xyxy, py::handle scores, py::handle class_ids) {
+                {
+                    // Converted input goes to the stack when small, else to the heap.
+                    double stack[320];
+                    std::vector<double> heap;
+                    FastDetections fast;
+                    if (fast_detections(xyxy, scores, class_ids, stack, 320, heap, fast))
+                        return Tracks::from(self.update(fast.xyxy, fast.scores, fast.class_ids, fast.n));
+                }
                 DetectionsIn in = convert_detections(xyxy, scores, class_ids);
                 const auto& out = self.update(in.xyxy.data(), in.scores.data(), in.class_ptr(), in.n);
                 return Tracks::from(out);
@@ -888,6 +1058,38 @@ xyxy: (N, 4) boxes (x1, y1, x2, y2); scores: (N,); class_ids: optional (N,) inte
 N may be 0. Invalid input raises ValueError/TypeError and leaves the tracker unchanged.
 Returns a Tracks object with the confirmed tracks of this frame.
 )doc")
+        .def(
+            "_set_association",
+            [](BYTETracker& self, const std::string& method) {
+                if (method == "dense") {
+                    self.set_association_mode(SparseAssignment::Mode::Dense);
+                } else if (method == "sparse") {
+                    self.set_association_mode(SparseAssignment::Mode::Sparse);
+                } else if (method == "auto") {
+                    self.set_association_mode(SparseAssignment::Mode::Auto);
+                } else {
+                    throw py::value_error("method must be 'auto', 'sparse' or 'dense'");
+                }
+            },
+            py::arg("method"), "Testing/benchmark switch of the assignment path (results are identical).")
+        .def(
+            "_set_slot_compaction",
+            [](BYTETracker& self, std::int64_t every, std::int64_t min_tracks) {
+                if (every < 0 || min_tracks < 0) throw py::value_error("every and min_tracks must be >= 0");
+                self.set_slot_compaction(every, static_cast<std::size_t>(min_tracks));
+            },
+            py::arg("every"), py::arg("min_tracks"), "Testing switch of the slot-pool compaction (output unchanged).")
+        .def("_association_stats",
+             [](const BYTETracker& self) {
+                 const auto& st = self.association_stats();
+                 py::dict d;
+                 d["dense"] = st.dense;
+                 d["sparse"] = st.sparse;
+                 d["fallback"] = st.fallback;
+                 d["components"] = st.components;
+                 d["lapjv_components"] = st.lapjv_components;
+                 return d;
+             })
         .def("reset", &BYTETracker::reset, "Forget all tracks; frame counting (and an owned id counter) restart.")
         .def(state_pickle<BYTETracker>([](const std::string& blob) { return load_state(blob); }))
         .def("__reduce_ex__", &reduce_by_state)
@@ -1521,6 +1723,7 @@ PYBIND11_MODULE(_core, m) {
     m.doc() = "bytetrack_cpp native core";
     bind_tracks(m);
     bind_lapjv(m);
+    bind_association(m);
     bind_linear_sum_assignment(m);
     bind_trackers_byte_tracker(m);
     bind_id_counter(m);

@@ -334,23 +334,19 @@ void BYTETracker::associate(const std::vector<int>& slots, const std::vector<Det
         for (int c = 0; c < cols; ++c) unmatched_cols_.push_back(c);
         return;
     }
-    cost_.resize(static_cast<std::size_t>(rows) * cols);
-    for (int r = 0; r < rows; ++r) {
-        const Box& tb = tracks_[slots[r]].box;
-        double* out = cost_.data() + static_cast<std::size_t>(r) * cols;
-        for (int c = 0; c < cols; ++c) {
-            double dist = 1.0 - iou_plus_one(tb, dets[c].box);
-            if (fuse) {
-                // Literal reference arithmetic: similarity recovered from the distance.
-                const double sim = 1.0 - dist;
-                dist = 1.0 - sim * dets[c].score;
-            }
-            out[c] = dist;
-        }
+    // Sparse, per-component lapjv: same answer as the dense solve (see association.hpp).
+    track_boxes_.resize(rows);
+    for (int r = 0; r < rows; ++r) track_boxes_[r] = tracks_[slots[r]].box;
+    det_boxes_.resize(cols);
+    det_scores_.resize(cols);
+    for (int c = 0; c < cols; ++c) {
+        det_boxes_[c] = dets[c].box;
+        det_scores_[c] = dets[c].score;
     }
     row_sol_.resize(rows);
     col_sol_.resize(cols);
-    if (!lapjv_.solve_limited(cost_.data(), rows, cols, thresh, row_sol_.data(), col_sol_.data()))
+    if (!assignment_.solve(track_boxes_.data(), rows, det_boxes_.data(), det_scores_.data(), cols, thresh, fuse,
+                           row_sol_.data(), col_sol_.data()))
         throw std::runtime_error("lapjv: assignment failed on a finite cost matrix");
     for (int r = 0; r < rows; ++r) {
         if (row_sol_[r] >= 0) {
@@ -645,6 +641,8 @@ const std::vector<TrackOutput>& BYTETracker::update(const double* xyxy, const do
     release_unlisted();
     tracked_.swap(next_tracked_);
     lost_.swap(next_lost_);
+    if (compact_every_ > 0 && frame_id_ % compact_every_ == 0 && tracks_.size() >= compact_min_tracks_)
+        compact_slots();
 
     build_output();
     return output_;
@@ -667,6 +665,25 @@ const std::vector<TrackOutput>& BYTETracker::renumber_births(std::int64_t first_
     return output_;
 }
 
+// Slots are reused in free-list order, so after a while the lists visit the
+// pool in random order; with thousands of tracks every pass then misses the
+// cache. Re-laying the pool out in list order keeps the passes sequential.
+// Slot numbers are internal: only the per-frame lists refer to them.
+void BYTETracker::compact_slots() {
+    spare_tracks_.clear();
+    spare_tracks_.reserve(tracks_.capacity());
+    for (int& slot : tracked_) {
+        spare_tracks_.push_back(tracks_[slot]);
+        slot = static_cast<int>(spare_tracks_.size()) - 1;
+    }
+    for (int& slot : lost_) {
+        spare_tracks_.push_back(tracks_[slot]);
+        slot = static_cast<int>(spare_tracks_.size()) - 1;
+    }
+    tracks_.swap(spare_tracks_);
+    free_slots_.clear();
+}
+
 std::size_t BYTETracker::heap_bytes() const {
     auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
     std::size_t total = bytes(tracks_) + bytes(free_slots_) + bytes(tracked_) + bytes(lost_);
@@ -676,7 +693,9 @@ std::size_t BYTETracker::heap_bytes() const {
                           &unmatched_rows_, &unmatched_cols_})
         total += bytes(*v);
     total += bytes(cost_) + bytes(matches_) + bytes(drop_tracked_) + bytes(drop_lost_) + bytes(output_);
-    return total + lapjv_.heap_bytes();
+    total += bytes(track_boxes_) + bytes(det_boxes_) + bytes(det_scores_) + bytes(lost_boxes_) +
+             bytes(spare_tracks_) + bytes(widened_lost_);
+    return total + lapjv_.heap_bytes() + assignment_.heap_bytes() + dup_grid_.heap_bytes();
 }
 
 void BYTETracker::remove_duplicates() {
@@ -687,18 +706,47 @@ void BYTETracker::remove_duplicates() {
     const std::size_t nt = next_tracked_.size(), nl = next_lost_.size();
     drop_tracked_.assign(nt, 0);
     drop_lost_.assign(nl, 0);
-    for (std::size_t p = 0; p < nt; ++p) {
+    // Each pair decides on its own, so any enumeration of the overlapping pairs
+    // gives the same flags: large lists go through the overlap grid.
+    auto check = [this](std::size_t p, std::size_t q) {
         const STrack& a = tracks_[next_tracked_[p]];
-        for (std::size_t q = 0; q < nl; ++q) {
-            const STrack& b = tracks_[next_lost_[q]];
-            if (1.0 - iou_plus_one(a.box, b.box) < sem_.duplicate_thresh) {
-                // The older track wins; on a tie the tracked one goes.
-                if (a.frame_id - a.start_frame > b.frame_id - b.start_frame) {
-                    drop_lost_[q] = 1;
-                } else {
-                    drop_tracked_[p] = 1;
+        const STrack& b = tracks_[next_lost_[q]];
+        if (1.0 - iou_plus_one(a.box, b.box) < sem_.duplicate_thresh) {
+            // The older track wins; on a tie the tracked one goes.
+            if (a.frame_id - a.start_frame > b.frame_id - b.start_frame) {
+                drop_lost_[q] = 1;
+            } else {
+                drop_tracked_[p] = 1;
+            }
+        }
+    };
+    if (nt * nl <= 64) {
+        for (std::size_t p = 0; p < nt; ++p)
+            for (std::size_t q = 0; q < nl; ++q) check(p, q);
+    } else {
+        lost_boxes_.resize(nl);
+        for (std::size_t q = 0; q < nl; ++q) lost_boxes_[q] = tracks_[next_lost_[q]].box;
+        track_boxes_.resize(nt);
+        for (std::size_t p = 0; p < nt; ++p) track_boxes_[p] = tracks_[next_tracked_[p]].box;
+        if (!OverlapGrid::all_finite(lost_boxes_.data(), static_cast<int>(nl)) ||
+            !OverlapGrid::all_finite(track_boxes_.data(), static_cast<int>(nt))) {
+            for (std::size_t p = 0; p < nt; ++p)
+                for (std::size_t q = 0; q < nl; ++q) check(p, q);
+        } else if (nt * nl <= 1024) {
+            // Every pair, with the grid's widened-box test as a cheap reject.
+            widened_lost_.resize(nl);
+            for (std::size_t q = 0; q < nl; ++q) widened_lost_[q] = OverlapGrid::widen(lost_boxes_[q]);
+            for (std::size_t p = 0; p < nt; ++p) {
+                const OverlapGrid::Widened a = OverlapGrid::widen(track_boxes_[p]);
+                for (std::size_t q = 0; q < nl; ++q) {
+                    const OverlapGrid::Widened& b = widened_lost_[q];
+                    if (b.x1 <= a.x2 && a.x1 <= b.x2 && b.y1 <= a.y2 && a.y1 <= b.y2) check(p, q);
                 }
             }
+        } else {
+            dup_grid_.build(lost_boxes_.data(), static_cast<int>(nl));
+            for (std::size_t p = 0; p < nt; ++p)
+                dup_grid_.for_each_candidate(track_boxes_[p], [&](int q) { check(p, static_cast<std::size_t>(q)); });
         }
     }
     std::size_t w = 0;

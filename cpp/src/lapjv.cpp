@@ -260,6 +260,12 @@ bool LapjvSolver::solve_square(int n, const double* cost, int* x, int* y) {
     return true;
 }
 
+bool LapjvSolver::solve_square(int n, const double* cost, int* x, int* y, double* v) {
+    if (!solve_square(n, cost, x, y)) return false;
+    for (int j = 0; j < n; ++j) v[j] = v_[j];
+    return true;
+}
+
 bool LapjvSolver::solve_limited(const double* cost, int n_rows, int n_cols, double cost_limit,
                                 int* row_sol, int* col_sol) {
     if (n_rows < 0 || n_cols < 0) return false;

@@ -1,6 +1,7 @@
 #include "bytetrack/trackers_tracker.hpp"
 
 #include "bytetrack/lapjv.hpp"
+#include "bytetrack/supervision_iou.hpp"
 
 #include <algorithm>
 #include <climits>
@@ -194,16 +195,31 @@ void TrackersByteTracker::associate(const std::vector<int>& track_slots, const s
     det_matched_.assign(static_cast<std::size_t>(n_cols), 0);
     if (n_rows == 0 || n_cols == 0) return;
 
+    // supervision's box_iou_batch, as each version ran with it: 0.27 (2.2.0's pin) or
+    // >= 0.30. Track boxes are float64 arrays there; areas are computed once per box.
     const bool v220 = config_.version == TrackersVersion::V2_2_0;
+    const bool det_f32 = frame_.xyxy_float32;
+    track_area_.resize(static_cast<std::size_t>(n_rows));
+    det_area_.resize(static_cast<std::size_t>(n_cols));
+    for (int r = 0; r < n_rows; ++r) {
+        const Box b = tracks_[static_cast<std::size_t>(track_slots[static_cast<std::size_t>(r)])].kf.box();
+        track_area_[static_cast<std::size_t>(r)] = v220 ? area_supervision027(b, false) : area_supervision030(b);
+    }
+    for (int c = 0; c < n_cols; ++c) {
+        const Box b = det_box(det_rows[static_cast<std::size_t>(c)]);
+        det_area_[static_cast<std::size_t>(c)] = v220 ? area_supervision027(b, det_f32) : area_supervision030(b);
+    }
     const std::size_t cells = static_cast<std::size_t>(n_rows) * static_cast<std::size_t>(n_cols);
     iou_.resize(cells);
     cost_.resize(cells);
     for (int r = 0; r < n_rows; ++r) {
         const Box track_box = tracks_[static_cast<std::size_t>(track_slots[static_cast<std::size_t>(r)])].kf.box();
+        const double track_area = track_area_[static_cast<std::size_t>(r)];
         for (int c = 0; c < n_cols; ++c) {
-            const double* d = frame_.xyxy + 4 * static_cast<std::size_t>(det_rows[static_cast<std::size_t>(c)]);
-            const Box det_box{d[0], d[1], d[2], d[3]};
-            float iou = v220 ? iou_sv027(track_box, det_box, frame_.xyxy_float32) : iou_sv(track_box, det_box);
+            const Box b = det_box(det_rows[static_cast<std::size_t>(c)]);
+            const double area = det_area_[static_cast<std::size_t>(c)];
+            float iou = v220 ? iou_supervision027(track_box, track_area, false, b, area, det_f32)
+                             : iou_supervision030(track_box, track_area, b, area);
             // Only astronomically large boxes (float overflow) can give NaN; such
             // a pair is never matched rather than failing the frame.
             if (std::isnan(iou)) iou = 0.0f;
@@ -228,8 +244,7 @@ void TrackersByteTracker::associate(const std::vector<int>& track_slots, const s
 }
 
 void TrackersByteTracker::update_track(TrackersTrack& t, std::size_t row) {
-    const double* d = frame_.xyxy + 4 * row;
-    const Box z{d[0], d[1], d[2], d[3]};
+    const Box z = det_box(static_cast<int>(row));
     if (config_.version == TrackersVersion::V2_2_0) {
         kalman_v220::update(t.kf, z, frame_.xyxy_float32);
     } else {
@@ -242,8 +257,7 @@ void TrackersByteTracker::update_track(TrackersTrack& t, std::size_t row) {
 }
 
 void TrackersByteTracker::spawn(std::size_t row) {
-    const double* d = frame_.xyxy + 4 * row;
-    const Box box{d[0], d[1], d[2], d[3]};
+    const Box box = det_box(static_cast<int>(row));
     TrackersTrack t;
     if (config_.version == TrackersVersion::V2_2_0)
         kalman_v220::init(t.kf, box);

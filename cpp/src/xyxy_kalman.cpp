@@ -1,5 +1,7 @@
 #include "bytetrack/xyxy_kalman.hpp"
 
+#include <cmath>
+
 namespace bytetrack {
 
 namespace {
@@ -117,12 +119,23 @@ void predict(XyxyKalmanState& s, double step, bool nominal_q) {
         q_pv = sigma_a2 * dt3 / 2.0;
         q_vv = sigma_a2 * dt2;
     }
-    for (int i = 0; i < 4; ++i) s.x[i] = s.x[i] + step * s.x[i + 4];
     const double a = s.P[0], b = s.P[1], c = s.P[2], d = s.P[3];
-    const double m_pp = a + step * c, m_pv = b + step * d;  // F P
-    s.P[0] = (m_pp + m_pv * step) + q_pp;                   // (F P) F^T + Q
-    s.P[1] = m_pv + q_pv;
-    s.P[2] = (c + d * step) + q_pv;
+    if (step == 1.0) {
+        // Products with 1 are exact: plain sums, the common fixed-rate case.
+        for (int i = 0; i < 4; ++i) s.x[i] = s.x[i] + s.x[i + 4];
+        const double m_pp = a + c, m_pv = b + d;  // F P
+        s.P[0] = (m_pp + m_pv) + q_pp;            // (F P) F^T + Q
+        s.P[1] = m_pv + q_pv;
+        s.P[2] = (c + d) + q_pv;
+    } else {
+        // With another step the reference's BLAS products (OpenBLAS on x86-64 and
+        // ARM64 kernels) accumulate with fused multiply-add; so does this.
+        for (int i = 0; i < 4; ++i) s.x[i] = std::fma(step, s.x[i + 4], s.x[i]);
+        const double m_pp = std::fma(step, c, a), m_pv = std::fma(step, d, b);
+        s.P[0] = std::fma(m_pv, step, m_pp) + q_pp;
+        s.P[1] = m_pv + q_pv;
+        s.P[2] = std::fma(d, step, c) + q_pv;
+    }
     s.P[3] = d + q_vv;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bytetrack/id_counter.hpp"
+#include "bytetrack/association.hpp"
 #include "bytetrack/lapjv.hpp"
 #include "bytetrack/linear_sum_assignment.hpp"
 #include "bytetrack/strack.hpp"
@@ -156,6 +157,17 @@ public:
     // restarts it.
     void set_id_counter(std::shared_ptr<IdCounter> ids, bool owned);
 
+    // Association path (default Auto); Dense reproduces the plain dense lapjv
+    // and exists for tests and benchmarks: the results are identical.
+    void set_association_mode(SparseAssignment::Mode mode) { assignment_.set_mode(mode); }
+    const SparseAssignment::Stats& association_stats() const { return assignment_.stats(); }
+    // Slot-pool compaction (see compact_slots): every `every` frames (0 = never)
+    // once the pool holds `min_tracks` slots. Output never depends on it.
+    void set_slot_compaction(std::int64_t every, std::size_t min_tracks) {
+        compact_every_ = every;
+        compact_min_tracks_ = min_tracks;
+    }
+
     // Validation shared with other entry points; throws std::invalid_argument.
     static void validate_detections(const double* xyxy, const double* scores, std::size_t n);
     // Only rejects finite coordinates beyond +-1e15 (supervision 0.30 drops the
@@ -191,6 +203,7 @@ private:
     void apply_match(STrack& track, const Detection& det);
     int new_slot();
     void remove_duplicates();
+    void compact_slots();
     void remove_duplicates_supervision();
     void release_unlisted();
     void build_output();
@@ -216,6 +229,15 @@ private:
     std::vector<unsigned char> drop_tracked_, drop_lost_;
     std::vector<TrackOutput> output_;
     LapjvSolver lapjv_;
+    SparseAssignment assignment_;
+    std::vector<Box> track_boxes_, det_boxes_;
+    std::vector<double> det_scores_;
+    std::vector<Box> lost_boxes_;
+    std::vector<STrack> spare_tracks_;
+    std::int64_t compact_every_ = 16;
+    std::size_t compact_min_tracks_ = 512;
+    std::vector<OverlapGrid::Widened> widened_lost_;
+    OverlapGrid dup_grid_;
     // supervision presets
     LinearSumAssignment lsa_;
     std::vector<int> lsa_rows_, lsa_cols_;

@@ -10,13 +10,16 @@ namespace bytetrack {
 class LapjvSolver {
 public:
     // solve_limited pads to a dense (rows + cols)^2 matrix; callers refuse larger
-    // problems up front (that matrix alone would be over 2 GiB).
-    static constexpr int kMaxSize = 16384;
+    // problems up front (beyond, that matrix alone would exceed 8 GiB).
+    static constexpr int kMaxSize = 32768;
 
     // Square problem: n x n row-major `cost`. On success x[i] is the column of row
     // i and y[j] the row of column j. Returns false (never aborts) if the costs are
     // not finite or the augmentation fails.
     bool solve_square(int n, const double* cost, int* x, int* y);
+    // Same, also returning the column duals v (n values); row duals follow from
+    // complementary slackness: u[i] = cost[i][x[i]] - v[x[i]].
+    bool solve_square(int n, const double* cost, int* x, int* y, double* v);
 
     // Rectangular problem with a cost limit, exactly as lap >= 0.5 pads it:
     // an (R+C) x (R+C) matrix with `cost` top-left, zeros bottom-right and

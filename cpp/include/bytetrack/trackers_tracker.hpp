@@ -115,6 +115,10 @@ private:
     void spawn(std::size_t row);
     void prune(bool timed);
     void update_track(TrackersTrack& t, std::size_t row);
+    Box det_box(int row) const {
+        const double* d = frame_.xyxy + 4 * static_cast<std::size_t>(row);
+        return Box{d[0], d[1], d[2], d[3]};
+    }
     void emit(std::int64_t row, std::int64_t id) {
         rows_.push_back(row);
         ids_.push_back(id);
@@ -134,6 +138,7 @@ private:
     // Per-frame scratch, reused (no allocation once warm).
     std::vector<int> high_, low_, unmatched_high_, all_slots_, remaining_slots_;
     std::vector<float> iou_;
+    std::vector<double> track_area_, det_area_;
     std::vector<double> cost_;
     std::vector<int> row_ind_, col_ind_;
     std::vector<std::pair<int, int>> matched_;

@@ -6,7 +6,8 @@
 // equally, so P is four identical 2x2 blocks and one block is stored. The
 // reference's dense matrix products reduce, entry by entry, to the few non-zero
 // terms below, evaluated in the same order and precision, so the boxes used for
-// IoU match the NumPy reference to the last bit in fixed-rate operation.
+// IoU match the NumPy reference to the last bit in fixed-rate operation (and, with
+// 2.6.1 timestamps, wherever NumPy's BLAS accumulates with fused multiply-add).
 #pragma once
 
 #include "bytetrack/box.hpp"
