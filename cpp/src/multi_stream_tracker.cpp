@@ -233,6 +233,9 @@ void MultiStreamTracker::maybe_evict() {
         const std::uint64_t last = s.last_update.load(std::memory_order_relaxed);
         // A stream whose mutex is taken is being updated right now: not idle.
         if (now - std::min(last, now) > max_idle_ && s.mutex.try_lock()) {
+            // Declared before the guard, so destroyed after it: erasing the map entry
+            // must not free the mutex while the guard still has to unlock it.
+            const std::shared_ptr<StreamState> keep_alive = it->second;
             std::lock_guard<std::mutex> stream_lock(s.mutex, std::adopt_lock);
             if (now - std::min(s.last_update.load(std::memory_order_relaxed), now) > max_idle_) {
                 retire(s);
