@@ -2,6 +2,7 @@
 Python references (ifzhang ByteTrack, supervision, roboflow trackers)."""
 
 from bytetrack_cpp._core import (
+    STATE_FORMAT_VERSION,
     BYTETracker,
     IdCounter,
     MultiStreamTracker,
@@ -21,6 +22,7 @@ __all__ = [
     "IdCounter",
     "MultiStreamTracker",
     "SceneGenerator",
+    "STATE_FORMAT_VERSION",
     "Tracks",
     "generate_scene",
     "lapjv",

@@ -160,6 +160,22 @@ class ByteTrack:
         """Forget all tracks; frame counting and ids restart (ids from 1)."""
         self._engine.reset()
 
+    # pickle / copy.deepcopy: the native engine pickles its complete state; the
+    # cached Detections factory is rebuilt on first use.
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_build"] = None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+    def __copy__(self) -> "ByteTrack":
+        # A shallow copy would share the native engine; copies are independent.
+        import copy
+
+        return copy.deepcopy(self)
+
     def __repr__(self) -> str:
         return (
             f"ByteTrack(track_activation_threshold={self.track_activation_threshold}, "

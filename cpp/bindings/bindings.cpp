@@ -24,6 +24,7 @@
 #include "bytetrack/multi_stream_tracker.hpp"
 #include "bytetrack/tracker_engine.hpp"
 #include "bytetrack/scene_generator.hpp"
+#include "bytetrack/tracker_state.hpp"
 #include "bytetrack/supervision_byte_track.hpp"
 #include "bytetrack/trackers_tracker.hpp"
 
@@ -47,6 +48,50 @@ py::array numeric_array(py::handle obj, const char* name) {
         throw py::type_error(std::string(name) + " must hold real numbers, got dtype " +
                              std::string(py::str(a.dtype())));
     return a;
+}
+
+// Scalar parameters, converted here so that every error names the parameter.
+double real_arg(py::handle obj, const char* name) {
+    const double v = PyFloat_AsDouble(obj.ptr());
+    if (v == -1.0 && PyErr_Occurred()) {
+        const bool overflow = PyErr_ExceptionMatches(PyExc_OverflowError);
+        PyErr_Clear();
+        if (overflow) throw py::value_error(std::string(name) + " is out of range");
+        throw py::type_error(std::string(name) + " must be a real number, got " +
+                             std::string(py::str(py::type::of(obj).attr("__name__"))));
+    }
+    return v;
+}
+
+long long int_arg(py::handle obj, const char* name, long long lo, long long hi) {
+    PyObject* index = PyNumber_Index(obj.ptr());
+    if (!index) {
+        PyErr_Clear();
+        throw py::type_error(std::string(name) + " must be an integer, got " +
+                             std::string(py::str(py::type::of(obj).attr("__name__"))));
+    }
+    int overflow = 0;
+    const long long v = PyLong_AsLongLongAndOverflow(index, &overflow);
+    Py_DECREF(index);
+    if (overflow != 0 || v < lo || v > hi)
+        throw py::value_error(std::string(name) + " must be in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                              "], got " + std::string(py::str(obj)));
+    return v;
+}
+
+bool bool_arg(py::handle obj, const char* name) {
+    py::detail::make_caster<bool> caster;  // True/False or numpy.bool_ only
+    if (!caster.load(obj, false))
+        throw py::type_error(std::string(name) + " must be a bool, got " +
+                             std::string(py::str(py::type::of(obj).attr("__name__"))));
+    return static_cast<bool>(caster);
+}
+
+std::string str_arg(py::handle obj, const char* name) {
+    if (!py::isinstance<py::str>(obj))
+        throw py::type_error(std::string(name) + " must be a str, got " +
+                             std::string(py::str(py::type::of(obj).attr("__name__"))));
+    return obj.cast<std::string>();
 }
 
 struct DetectionsIn {
@@ -92,6 +137,15 @@ DetectionsIn convert_detections(py::handle xyxy_obj, py::handle scores_obj, py::
             for (std::size_t i = 0; i < in.n; ++i) {
                 if (!std::isfinite(p[i]) || std::floor(p[i]) != p[i] || std::fabs(p[i]) > 9.0e15)
                     throw py::value_error("class_ids: element " + std::to_string(i) + " is not an integer");
+            }
+        }
+        if (cls.dtype().kind() == 'u' && cls.dtype().itemsize() == 8) {
+            // uint64 above INT64_MAX would wrap to a different label.
+            py::array_t<std::uint64_t, py::array::forcecast> as_u64 = py::array_t<std::uint64_t, py::array::forcecast>::ensure(cls);
+            const std::uint64_t* p = as_u64.data();
+            for (std::size_t i = 0; i < in.n; ++i) {
+                if (p[i] > static_cast<std::uint64_t>(INT64_MAX))
+                    throw py::value_error("class_ids: element " + std::to_string(i) + " does not fit in int64");
             }
         }
         in.class_ids = Int64Array::ensure(cls);
@@ -265,6 +319,9 @@ void bind_lapjv(py::module_& m) {
         [](py::handle cost_obj, double cost_limit) {
             py::array raw = numeric_array(cost_obj, "cost");
             if (raw.ndim() != 2) throw py::value_error("cost must be a 2-D matrix");
+            if (raw.shape(0) + raw.shape(1) > LapjvSolver::kMaxSize)
+                throw py::value_error("cost: rows + columns must be <= " + std::to_string(LapjvSolver::kMaxSize) +
+                                      ", got " + std::to_string(raw.shape(0)) + " x " + std::to_string(raw.shape(1)));
             DoubleArray cost = DoubleArray::ensure(raw);
             const int rows = static_cast<int>(cost.shape(0));
             const int cols = static_cast<int>(cost.shape(1));
@@ -899,6 +956,35 @@ get ids that are unique across all of them.
         });
 }
 
+// ---------------------------------------------------------------- state (pickle / deepcopy)
+
+// The state blob of save_state/load_state (tracker_state.hpp) as bytes.
+std::string state_bytes(py::handle state) {
+    if (!py::isinstance<py::bytes>(state))
+        throw py::type_error("state must be bytes (as produced by __getstate__), got " +
+                             std::string(py::str(py::type::of(state).attr("__name__"))));
+    return std::string(py::reinterpret_borrow<py::bytes>(state));
+}
+
+// pickle.dumps / copy.deepcopy support for an engine with save_state and a loader.
+template <class Engine, class Loader>
+auto state_pickle(Loader load) {
+    return py::pickle([](const Engine& e) { return py::bytes(save_state(e)); },
+                      [load](py::object state) { return load(state_bytes(state)); });
+}
+
+// __reduce_ex__ for every pickle protocol: copyreg.__newobj__(cls) then
+// __setstate__(state). Without it, protocols 0 and 1 go through copyreg's
+// generic path, which a pybind11 object cannot take.
+py::tuple reduce_by_state(py::object self, py::object /*protocol*/) {
+    return py::make_tuple(py::module_::import("copyreg").attr("__newobj__"), py::make_tuple(py::type::of(self)),
+                          self.attr("__getstate__")());
+}
+
+void bind_state(py::module_& m) {
+    m.attr("STATE_FORMAT_VERSION") = kStateFormatVersion;
+}
+
 // ---------------------------------------------------------------- BYTETracker
 
 void bind_byte_tracker(py::module_& m) {
@@ -923,21 +1009,32 @@ preset : str
     refreshed after prediction).
 id_counter : IdCounter, optional
     Shared id source; by default each tracker has its own, starting at 1.
+
+pickle / copy.deepcopy / copy.copy give an independent tracker that continues
+bit-identically (versioned state, see STATE_FORMAT_VERSION). A shared id counter is
+not shared by the copy: it gets its own, with the same start, at the saved position.
 )doc")
-        .def(py::init([](double track_thresh, int track_buffer, double match_thresh, double frame_rate,
-                         bool mot20, const std::string& preset, std::shared_ptr<IdCounter> ids) {
+        .def(py::init([](py::handle track_thresh, py::handle track_buffer, py::handle match_thresh,
+                         py::handle frame_rate, py::handle mot20, py::handle preset, py::handle ids) {
                  TrackerConfig c;
-                 c.track_thresh = track_thresh;
-                 c.track_buffer = track_buffer;
-                 c.match_thresh = match_thresh;
-                 c.frame_rate = frame_rate;
-                 c.mot20 = mot20;
-                 c.preset = parse_preset(preset);
-                 return std::make_unique<BYTETracker>(c, std::move(ids));
+                 c.track_thresh = real_arg(track_thresh, "track_thresh");
+                 c.track_buffer = static_cast<int>(int_arg(track_buffer, "track_buffer", 0, 1000000000));
+                 c.match_thresh = real_arg(match_thresh, "match_thresh");
+                 c.frame_rate = real_arg(frame_rate, "frame_rate");
+                 c.mot20 = bool_arg(mot20, "mot20");
+                 c.preset = parse_preset(str_arg(preset, "preset"));
+                 std::shared_ptr<IdCounter> counter;
+                 if (!ids.is_none()) {
+                     if (!py::isinstance<IdCounter>(ids))
+                         throw py::type_error("id_counter must be an IdCounter or None, got " +
+                                              std::string(py::str(py::type::of(ids).attr("__name__"))));
+                     counter = ids.cast<std::shared_ptr<IdCounter>>();
+                 }
+                 return std::make_unique<BYTETracker>(c, std::move(counter));
              }),
              py::arg("track_thresh") = 0.5, py::arg("track_buffer") = 30, py::arg("match_thresh") = 0.8,
              py::arg("frame_rate") = 30.0, py::arg("mot20") = false, py::arg("preset") = "ifzhang",
-             py::arg("id_counter") = nullptr)
+             py::arg("id_counter") = py::none())
         .def(
             "update",
             [](BYTETracker& self, py::handle xyxy, py::handle scores, py::handle class_ids) {
@@ -994,6 +1091,8 @@ Returns a Tracks object with the confirmed tracks of this frame.
                  return d;
              })
         .def("reset", &BYTETracker::reset, "Forget all tracks; frame counting (and an owned id counter) restart.")
+        .def(state_pickle<BYTETracker>([](const std::string& blob) { return load_state(blob); }))
+        .def("__reduce_ex__", &reduce_by_state)
         .def_property_readonly("frame_id", &BYTETracker::frame_id, "Number of update() calls since creation or reset.")
         .def_property_readonly("preset", [](const BYTETracker& t) { return std::string(preset_name(t.config().preset)); })
         .def_property_readonly("track_thresh", [](const BYTETracker& t) { return t.config().track_thresh; })
@@ -1587,6 +1686,8 @@ num_tracks == 0 means supervision returns Detections.empty().
             },
             py::arg("xyxy"), py::arg("confidence"), py::arg("float32_input"))
         .def("reset", &SupervisionByteTrack::reset)
+        .def(state_pickle<SupervisionByteTrack>(&load_supervision_state))
+        .def("__reduce_ex__", &reduce_by_state)
         .def_property_readonly("frame_id", [](const SupervisionByteTrack& t) { return t.tracker().frame_id(); })
         .def_property_readonly("max_time_lost",
                                [](const SupervisionByteTrack& t) { return t.tracker().semantics().max_time_lost; })
@@ -1629,5 +1730,6 @@ PYBIND11_MODULE(_core, m) {
     bind_byte_tracker(m);
     bind_multi_stream_tracker(m);
     bind_scene_generator(m);
+    bind_state(m);
     bind_supervision_byte_track(m);
 }

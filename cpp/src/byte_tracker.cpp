@@ -15,6 +15,13 @@ namespace {
 // Coordinates beyond this would overflow the Kalman covariance (it squares heights).
 constexpr double kMaxCoordinate = 1e15;
 
+// Smaller boxes make the Kalman variances (squares of the height) underflow to
+// 0 and the gain 0 / 0. Normalised coordinates stay far above it.
+constexpr double kMinSize = 1e-6;
+
+// See LapjvSolver::kMaxSize; real scenes stay far below it.
+constexpr std::size_t kMaxAssignmentSize = LapjvSolver::kMaxSize;
+
 // The C++ references hold thresholds in float; widen the float value, not the literal.
 double as_float(double v) { return static_cast<double>(static_cast<float>(v)); }
 
@@ -130,6 +137,14 @@ void BYTETracker::validate_coordinate_range(const double* xyxy, std::size_t n) {
         if (std::isfinite(xyxy[i]) && std::fabs(xyxy[i]) > kMaxCoordinate)
             throw std::invalid_argument("xyxy: row " + std::to_string(i / 4) + " has a coordinate beyond +-1e15");
     }
+    // Empty boxes are dropped by the caller's rules; positive but tiny ones would
+    // make the Kalman gain NaN (see kMinSize).
+    for (std::size_t i = 0; i < n; ++i) {
+        const double* b = xyxy + 4 * i;
+        const double w = b[2] - b[0], h = b[3] - b[1];
+        if ((w > 0.0 && w < kMinSize) || (h > 0.0 && h < kMinSize))
+            throw std::invalid_argument("xyxy: row " + std::to_string(i) + " has a width or height below 1e-6");
+    }
 }
 
 void BYTETracker::validate_detections(const double* xyxy, const double* scores, std::size_t n) {
@@ -145,6 +160,8 @@ void BYTETracker::validate_detections(const double* xyxy, const double* scores, 
         if (!(b[2] > b[0]) || !(b[3] > b[1]))
             throw std::invalid_argument("xyxy: row " + std::to_string(i) +
                                         " has non-positive width or height (need x2 > x1 and y2 > y1)");
+        if (!(b[2] - b[0] >= kMinSize) || !(b[3] - b[1] >= kMinSize))
+            throw std::invalid_argument("xyxy: row " + std::to_string(i) + " has a width or height below 1e-6");
         if (!std::isfinite(scores[i]))
             throw std::invalid_argument("scores: element " + std::to_string(i) + " is NaN or inf");
     }
@@ -175,6 +192,22 @@ void BYTETracker::split_detections(const double* xyxy, const double* scores,
         const std::int64_t cls = class_ids ? class_ids[i] : -1;
         (high ? high_ : low_)
             .push_back(make_detection(b[0], b[1], b[2], b[3], s, cls, static_cast<std::int64_t>(i)));
+    }
+}
+
+void BYTETracker::check_assignment_size() const {
+    std::size_t confirmed = 0;
+    for (int slot : tracked_) confirmed += tracks_[slot].is_activated ? 1 : 0;
+    const std::size_t unconfirmed = tracked_.size() - confirmed;
+    const std::size_t pool = confirmed + lost_.size();
+    // Upper bounds of the three association steps (rows x cols).
+    const std::size_t steps[3][2] = {{pool, high_.size()}, {confirmed, low_.size()}, {unconfirmed, high_.size()}};
+    for (const auto& step : steps) {
+        if (step[0] > 0 && step[1] > 0 && step[0] + step[1] > kMaxAssignmentSize)
+            throw std::invalid_argument("xyxy: " + std::to_string(step[1]) + " detections against " +
+                                        std::to_string(step[0]) +
+                                        " tracks exceed the assignment size limit (tracks + detections <= " +
+                                        std::to_string(kMaxAssignmentSize) + " per association step)");
     }
 }
 
@@ -454,9 +487,12 @@ const std::vector<TrackOutput>& BYTETracker::update(const double* xyxy, const do
     } else {
         validate_detections(xyxy, scores, n);
     }
-    input_f32_ = float32_input;
-    ++frame_id_;
+    input_f32_ = float32_input;  // read only within this call
+    // Splitting only fills scratch lists, so a rejection below still leaves the
+    // tracker as it was.
     split_detections(xyxy, scores, class_ids, n);
+    check_assignment_size();
+    ++frame_id_;
 
     activated_.clear();
     refind_.clear();
@@ -766,6 +802,12 @@ void BYTETracker::release_unlisted() {
     release(tracked_);
     release(lost_);
     release(born_);
+}
+
+void BYTETracker::set_id_counter(std::shared_ptr<IdCounter> ids, bool owned) {
+    if (!ids) throw std::invalid_argument("id_counter must not be null");
+    ids_ = std::move(ids);
+    owns_ids_ = owned;
 }
 
 void BYTETracker::restore(std::int64_t frame_id, std::vector<STrack> tracked, std::vector<STrack> lost) {

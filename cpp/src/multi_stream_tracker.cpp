@@ -233,6 +233,9 @@ void MultiStreamTracker::maybe_evict() {
         const std::uint64_t last = s.last_update.load(std::memory_order_relaxed);
         // A stream whose mutex is taken is being updated right now: not idle.
         if (now - std::min(last, now) > max_idle_ && s.mutex.try_lock()) {
+            // Declared before the guard, so destroyed after it: erasing the map entry
+            // must not free the mutex while the guard still has to unlock it.
+            const std::shared_ptr<StreamState> keep_alive = it->second;
             std::lock_guard<std::mutex> stream_lock(s.mutex, std::adopt_lock);
             if (now - std::min(s.last_update.load(std::memory_order_relaxed), now) > max_idle_) {
                 retire(s);
@@ -274,6 +277,7 @@ void MultiStreamTracker::update_batch(const StreamFrame* frames, std::size_t cou
 
 void MultiStreamTracker::begin_batch(const StreamFrame* frames, std::size_t count, BatchResult& out) {
     if (out.open_) throw std::logic_error("begin_batch: this BatchResult has a batch in progress");
+    if (count > PoolJob::kMaxTasks) throw std::invalid_argument("a batch holds at most 2**32 - 1 streams");
     validate_batch(frames, count);
     out.lock_order_.resize(count);
     for (std::size_t k = 0; k < count; ++k) out.lock_order_[k] = k;

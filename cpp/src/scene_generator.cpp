@@ -13,14 +13,21 @@ constexpr double kTwoPi = 6.283185307179586;
 }  // namespace
 
 SceneGenerator::SceneGenerator(const SceneConfig& config) : config_(config), state_(config.seed) {
-    if (!(config.objects_per_frame >= 0.0) || !std::isfinite(config.objects_per_frame))
-        throw std::invalid_argument("objects_per_frame must be >= 0");
-    if (!(config.mean_lifetime >= 1.0)) throw std::invalid_argument("mean_lifetime must be >= 1");
-    for (double rate : {config.miss_rate, config.occlusion_rate, config.low_score_share}) {
-        if (!(rate >= 0.0 && rate <= 1.0)) throw std::invalid_argument("rates must be in [0, 1]");
-    }
-    if (!(config.false_positive_rate >= 0.0)) throw std::invalid_argument("false_positive_rate must be >= 0");
-    if (!(config.box_noise >= 0.0)) throw std::invalid_argument("box_noise must be >= 0");
+    // Every bound keeps the arithmetic below finite and the memory bounded.
+    auto require = [](bool ok, const char* message) {
+        if (!ok) throw std::invalid_argument(message);
+    };
+    require(config.objects_per_frame >= 0.0 && config.objects_per_frame <= 1e6,
+            "objects_per_frame must be in [0, 1e6]");
+    require(config.mean_lifetime >= 1.0 && config.mean_lifetime <= 1e9, "mean_lifetime must be in [1, 1e9]");
+    require(config.miss_rate >= 0.0 && config.miss_rate <= 1.0, "miss_rate must be in [0, 1]");
+    require(config.occlusion_rate >= 0.0 && config.occlusion_rate <= 1.0, "occlusion_rate must be in [0, 1]");
+    require(config.low_score_share >= 0.0 && config.low_score_share <= 1.0, "low_score_share must be in [0, 1]");
+    require(config.false_positive_rate >= 0.0 && config.false_positive_rate <= 100.0,
+            "false_positive_rate must be in [0, 100]");
+    require(config.box_noise >= 0.0 && config.box_noise <= 10.0, "box_noise must be in [0, 10]");
+    require(config.width >= 0.0 && config.width <= 1e7, "width must be in [0, 1e7] (0: automatic)");
+    require(config.height >= 0.0 && config.height <= 1e7, "height must be in [0, 1e7] (0: automatic)");
     width_ = config.width;
     height_ = config.height;
     if (width_ <= 0.0 || height_ <= 0.0) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 #include "bytetrack/supervision_iou.hpp"
 
@@ -34,6 +35,14 @@ SupervisionByteTrack::SupervisionByteTrack(const SupervisionConfig& config)
 
 std::size_t SupervisionByteTrack::update(const double* xyxy, const double* confidence, std::size_t n,
                                          bool float32_input, std::int64_t* tracker_ids) {
+    // The output step below is dense (rows x reported tracks, and reported tracks
+    // <= tracked + rows): refuse sizes that would need gigabytes, before any
+    // state changes (the core tracker checks its own association sizes).
+    if (tracker_.tracked_slots().size() + n > static_cast<std::size_t>(LapjvSolver::kMaxSize))
+        throw std::invalid_argument("detections: " + std::to_string(n) + " rows with " +
+                                    std::to_string(tracker_.tracked_slots().size()) +
+                                    " tracked tracks exceed the size limit (tracks + rows <= " +
+                                    std::to_string(LapjvSolver::kMaxSize) + ")");
     const std::vector<TrackOutput>& tracks = tracker_.update(xyxy, confidence, nullptr, n, float32_input);
     std::fill(tracker_ids, tracker_ids + n, std::int64_t{-1});
     const std::size_t m = tracks.size();

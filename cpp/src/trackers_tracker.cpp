@@ -1,11 +1,13 @@
 #include "bytetrack/trackers_tracker.hpp"
 
+#include "bytetrack/lapjv.hpp"
 #include "bytetrack/supervision_iou.hpp"
 
 #include <algorithm>
 #include <climits>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace bytetrack {
 
@@ -272,6 +274,13 @@ std::size_t TrackersByteTracker::update(const TrackersFrame& frame, const double
     validate(frame);
     const bool v220 = config_.version == TrackersVersion::V2_2_0;
     if (v220 && timestamp != nullptr) throw std::invalid_argument("timestamp is not supported by version 2.2.0");
+    // The IoU and cost matrices are dense (tracks x rows): refuse sizes that would
+    // need gigabytes, before any state changes.
+    if (tracks_.size() + frame.n > static_cast<std::size_t>(LapjvSolver::kMaxSize))
+        throw std::invalid_argument("detections: " + std::to_string(frame.n) + " rows with " +
+                                    std::to_string(tracks_.size()) +
+                                    " tracks exceed the size limit (tracks + rows <= " +
+                                    std::to_string(LapjvSolver::kMaxSize) + ")");
     frame_ = frame;
     rows_.clear();
     ids_.clear();

@@ -153,6 +153,9 @@ public:
     // Replaces the whole state (used by state restore); tracks are given in
     // tracked-list then lost-list order.
     void restore(std::int64_t frame_id, std::vector<STrack> tracked, std::vector<STrack> lost);
+    // Replaces the id source (state restore); `owned` decides whether reset()
+    // restarts it.
+    void set_id_counter(std::shared_ptr<IdCounter> ids, bool owned);
 
     // Association path (default Auto); Dense reproduces the plain dense lapjv
     // and exists for tests and benchmarks: the results are identical.
@@ -174,6 +177,8 @@ public:
 private:
     void split_detections(const double* xyxy, const double* scores, const std::int64_t* class_ids,
                           std::size_t n);
+    // Throws std::invalid_argument if an association would exceed the solver's size limit.
+    void check_assignment_size() const;
     void split_detections_supervision(const double* xyxy, const double* scores, std::size_t n);
     Detection detection_from_row(const double* b, double score, std::int64_t class_id, std::int64_t index) const;
     void measurement(const Detection& det, double xyah[4]) const;

@@ -9,6 +9,10 @@ namespace bytetrack {
 
 class LapjvSolver {
 public:
+    // solve_limited pads to a dense (rows + cols)^2 matrix; callers refuse larger
+    // problems up front (beyond, that matrix alone would exceed 8 GiB).
+    static constexpr int kMaxSize = 32768;
+
     // Square problem: n x n row-major `cost`. On success x[i] is the column of row
     // i and y[j] the row of column j. Returns false (never aborts) if the costs are
     // not finite or the augmentation fails.

@@ -48,6 +48,8 @@ public:
 
     const SupervisionConfig& config() const { return config_; }
     const BYTETracker& tracker() const { return tracker_; }
+    // State restore (tracker_state.hpp): the core tracker of a saved instance.
+    BYTETracker& mutable_tracker() { return tracker_; }
 
 private:
     static TrackerConfig core_config(const SupervisionConfig& config);

@@ -1,0 +1,37 @@
+// Save and restore of a BYTETracker's complete state (used by pickle / deepcopy).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "bytetrack/byte_tracker.hpp"
+#include "bytetrack/state_io.hpp"
+#include "bytetrack/supervision_byte_track.hpp"
+
+namespace bytetrack {
+
+// Pieces shared by every engine's encoding.
+void write_config(StateWriter& w, const TrackerConfig& c);
+TrackerConfig read_config(StateReader& r);
+void write_track(StateWriter& w, const STrack& t);
+STrack read_track(StateReader& r);
+
+// Everything update() depends on: configuration, frame counter, the tracked and
+// lost lists in order (every track with its Kalman blocks, counters and stamps)
+// and the id counter's start and next id.
+void write_byte_tracker(StateWriter& w, const BYTETracker& tracker);
+std::string save_state(const BYTETracker& tracker);
+
+// Rebuilds a tracker. Without `ids` the tracker gets its own counter continuing at
+// the saved position (also when the saved tracker shared one: sharing is a
+// relation between live objects and cannot be pickled); with `ids`, that counter
+// is used as it is. Throws std::invalid_argument ("state: ...") on a malformed or
+// incompatible blob.
+BYTETracker read_byte_tracker(StateReader& r, std::shared_ptr<IdCounter> ids = nullptr);
+BYTETracker load_state(const std::string& blob, std::shared_ptr<IdCounter> ids = nullptr);
+
+// sv.ByteTrack: its configuration, then the core tracker's state (as above).
+std::string save_state(const SupervisionByteTrack& tracker);
+SupervisionByteTrack load_supervision_state(const std::string& blob);
+
+}  // namespace bytetrack
