@@ -10,7 +10,9 @@ camera frames per second (stream-frames/s) for
   loop      for each frame: for each stream: mst.update(stream_id, xyxy, scores)
   batch Tn  for each frame: mst.update_batch({stream_id: (xyxy, scores), ...}) with threads=n
 
-each timed `--repeat` times; the best and the median run are printed.
+each timed `--repeat` times (interleaved); the best and the median run are printed, and the process
+CPU time / wall time of the best run (about 2 only when both cores were ours: the kernel shares CPU
+fairly between sessions, so on a busy machine a second thread cannot raise a process's share).
 """
 
 from __future__ import annotations
@@ -41,20 +43,20 @@ def street_scenes(n_streams: int, n_frames: int, objects_per_frame: float):
 def run_loop(scenes, n_frames):
     mst = bytetrack_cpp.MultiStreamTracker(threads=1)
     ids = list(range(len(scenes)))
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for t in range(n_frames):
         for sid in ids:
             mst.update(sid, *scenes[sid][t])
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def run_batch(scenes, n_frames, threads):
     mst = bytetrack_cpp.MultiStreamTracker(threads=threads)
     ids = list(range(len(scenes)))
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for t in range(n_frames):
         mst.update_batch({sid: scenes[sid][t] for sid in ids})
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def main():
@@ -78,19 +80,23 @@ def main():
         cases.append((f"update_batch threads={n}", lambda n=n: run_batch(scenes, args.frames, n)))
     cases[0][1]()  # warm up caches and allocators
     times = {name: [] for name, _ in cases}
+    cpu = {name: [] for name, _ in cases}
     for _ in range(args.repeat):  # interleaved, so that load changes hit every case alike
         for name, fn in cases:
-            times[name].append(fn())
+            wall, used = fn()
+            times[name].append(wall)
+            cpu[name].append(used)
     stream_frames = args.streams * args.frames
     base_best = min(times[cases[0][0]])
     first_batch = min(times[cases[1][0]]) if len(cases) > 1 else None
     print(f"{'case':30s} {'best frames/s':>14s} {'median frames/s':>16s} {'us/stream-frame':>16s} {'vs loop':>8s} "
-          f"{'vs threads=1':>12s}")
+          f"{'vs threads=1':>12s} {'CPU/wall':>9s}")
     for name, _ in cases:
         best, med = min(times[name]), statistics.median(times[name])
         rel = f"{first_batch / best:.2f}x" if name.startswith("update_batch") else ""
+        k = times[name].index(best)
         print(f"{name:30s} {stream_frames / best:14.0f} {stream_frames / med:16.0f} {best / stream_frames * 1e6:16.2f} "
-              f"{base_best / best:7.2f}x {rel:>12s}")
+              f"{base_best / best:7.2f}x {rel:>12s} {cpu[name][k] / best:9.2f}")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

@@ -489,3 +489,34 @@ def test_forked_child_runs_batches_without_the_parents_workers():
         time.sleep(0.01)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
     assert len(mst.update_batch({1: frames[2]})) == 1  # the parent's pool still works
+
+
+def test_eviction_racing_updates_from_threads():
+    """Streams evicted and re-created while other threads update: no error, ids never reused."""
+    frames = sequences()["mot-ETH-Bahnhof"]
+    mst = MultiStreamTracker(threads=2, max_idle_frames=3)
+    errors, seen = [], {}
+    lock = threading.Lock()
+
+    def drive(worker):
+        try:
+            for t in range(300):
+                sid = worker * 10 + t % 3
+                if t % 5 == 0:
+                    got = mst.update_batch({sid: frames[t % len(frames)], sid + 5: frames[(t + 1) % len(frames)]})
+                    ids = [i for tr in got.values() for i in tr.track_id.tolist()]
+                else:
+                    ids = mst.update(sid, *frames[t % len(frames)]).track_id.tolist()
+                with lock:
+                    for i in ids:
+                        assert seen.setdefault(i, sid // 10) == sid // 10, f"id {i} reused across threads"
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=drive, args=(w,)) for w in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors, errors
+    assert len(mst) <= 4 * 8

@@ -698,6 +698,32 @@ std::size_t BYTETracker::heap_bytes() const {
     return total + lapjv_.heap_bytes() + assignment_.heap_bytes() + dup_grid_.heap_bytes();
 }
 
+// A tracked/lost pair found to be the same object: the older track wins; on a
+// tie the tracked one goes (reference rule, shared by every preset).
+void BYTETracker::mark_duplicate(std::size_t p, std::size_t q) {
+    const STrack& a = tracks_[next_tracked_[p]];
+    const STrack& b = tracks_[next_lost_[q]];
+    if (a.frame_id - a.start_frame > b.frame_id - b.start_frame) {
+        drop_lost_[q] = 1;
+    } else {
+        drop_tracked_[p] = 1;
+    }
+}
+
+// Removes the marked tracks from both new lists, keeping their order.
+void BYTETracker::drop_marked_duplicates() {
+    std::size_t w = 0;
+    for (std::size_t p = 0; p < next_tracked_.size(); ++p) {
+        if (!drop_tracked_[p]) next_tracked_[w++] = next_tracked_[p];
+    }
+    next_tracked_.resize(w);
+    w = 0;
+    for (std::size_t q = 0; q < next_lost_.size(); ++q) {
+        if (!drop_lost_[q]) next_lost_[w++] = next_lost_[q];
+    }
+    next_lost_.resize(w);
+}
+
 void BYTETracker::remove_duplicates() {
     if (sem_.iou != IouRule::PlusOne) {
         remove_duplicates_supervision();
@@ -709,16 +735,8 @@ void BYTETracker::remove_duplicates() {
     // Each pair decides on its own, so any enumeration of the overlapping pairs
     // gives the same flags: large lists go through the overlap grid.
     auto check = [this](std::size_t p, std::size_t q) {
-        const STrack& a = tracks_[next_tracked_[p]];
-        const STrack& b = tracks_[next_lost_[q]];
-        if (1.0 - iou_plus_one(a.box, b.box) < sem_.duplicate_thresh) {
-            // The older track wins; on a tie the tracked one goes.
-            if (a.frame_id - a.start_frame > b.frame_id - b.start_frame) {
-                drop_lost_[q] = 1;
-            } else {
-                drop_tracked_[p] = 1;
-            }
-        }
+        if (1.0 - iou_plus_one(tracks_[next_tracked_[p]].box, tracks_[next_lost_[q]].box) < sem_.duplicate_thresh)
+            mark_duplicate(p, q);
     };
     if (nt * nl <= 64) {
         for (std::size_t p = 0; p < nt; ++p)
@@ -749,16 +767,7 @@ void BYTETracker::remove_duplicates() {
                 dup_grid_.for_each_candidate(track_boxes_[p], [&](int q) { check(p, static_cast<std::size_t>(q)); });
         }
     }
-    std::size_t w = 0;
-    for (std::size_t p = 0; p < nt; ++p) {
-        if (!drop_tracked_[p]) next_tracked_[w++] = next_tracked_[p];
-    }
-    next_tracked_.resize(w);
-    w = 0;
-    for (std::size_t q = 0; q < nl; ++q) {
-        if (!drop_lost_[q]) next_lost_[w++] = next_lost_[q];
-    }
-    next_lost_.resize(w);
+    drop_marked_duplicates();
 }
 
 // supervision's remove_duplicate_tracks: its float32 iou_distance, compared with
@@ -776,28 +785,11 @@ void BYTETracker::remove_duplicates_supervision() {
     for (int slot : next_tracked_) row_boxes_.push_back(cost_box(tracks_[slot].box, tracked_f32));
     for (int slot : next_lost_) col_boxes_.push_back(cost_box(tracks_[slot].box, lost_f32));
     for (std::size_t p = 0; p < nt; ++p) {
-        const STrack& a = tracks_[next_tracked_[p]];
         for (std::size_t q = 0; q < nl; ++q) {
-            const STrack& b = tracks_[next_lost_[q]];
-            if (pair_cost(row_boxes_[p], tracked_f32, col_boxes_[q], lost_f32) < limit) {
-                if (a.frame_id - a.start_frame > b.frame_id - b.start_frame) {
-                    drop_lost_[q] = 1;
-                } else {
-                    drop_tracked_[p] = 1;
-                }
-            }
+            if (pair_cost(row_boxes_[p], tracked_f32, col_boxes_[q], lost_f32) < limit) mark_duplicate(p, q);
         }
     }
-    std::size_t w = 0;
-    for (std::size_t p = 0; p < nt; ++p) {
-        if (!drop_tracked_[p]) next_tracked_[w++] = next_tracked_[p];
-    }
-    next_tracked_.resize(w);
-    w = 0;
-    for (std::size_t q = 0; q < nl; ++q) {
-        if (!drop_lost_[q]) next_lost_[w++] = next_lost_[q];
-    }
-    next_lost_.resize(w);
+    drop_marked_duplicates();
 }
 
 // Returns to the free list every slot that was live this frame but is in

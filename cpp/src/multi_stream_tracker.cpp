@@ -277,6 +277,7 @@ void MultiStreamTracker::update_batch(const StreamFrame* frames, std::size_t cou
 
 void MultiStreamTracker::begin_batch(const StreamFrame* frames, std::size_t count, BatchResult& out) {
     if (out.open_) throw std::logic_error("begin_batch: this BatchResult has a batch in progress");
+    if (count > PoolJob::kMaxTasks) throw std::invalid_argument("a batch holds at most 2**32 - 1 streams");
     validate_batch(frames, count);
     out.lock_order_.resize(count);
     for (std::size_t k = 0; k < count; ++k) out.lock_order_[k] = k;

@@ -88,7 +88,7 @@ void ThreadPool::worker_loop() {
         PoolJob* const job = job_;
         ++active_;
         lock.unlock();
-        job->run_all();
+        job->run_all(/*from_back=*/true);
         lock.lock();
         if (--active_ == 0) finished_.notify_all();
     }

@@ -203,6 +203,8 @@ private:
     void apply_match(STrack& track, const Detection& det);
     int new_slot();
     void remove_duplicates();
+    void mark_duplicate(std::size_t tracked_pos, std::size_t lost_pos);
+    void drop_marked_duplicates();
     void compact_slots();
     void remove_duplicates_supervision();
     void release_unlisted();

@@ -4,45 +4,59 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 namespace bytetrack {
 
-// Tasks 0 .. n-1 of one call. The caller owns it; workers and the caller claim
-// tasks from it in index order, so the caller can also help or run it alone.
+// Tasks 0 .. n-1 of one call, owned by the caller. The caller claims tasks
+// from the front and workers from the back, so the caller meets the tasks it
+// needs first (a caller consuming results in order rarely waits for a worker),
+// and each thread tends to get the same streams every frame (warm caches).
 class PoolJob {
 public:
     using TaskFn = void (*)(void*, std::size_t);
+    static constexpr std::size_t kMaxTasks = 0xFFFFFFFFu;
 
     void reset(std::size_t n, TaskFn fn, void* ctx) {
-        n_ = n;
         fn_ = fn;
         ctx_ = ctx;
-        next_.store(0, std::memory_order_relaxed);
+        bounds_.store(pack(0, n), std::memory_order_relaxed);  // n <= kMaxTasks
         posted_ = false;
     }
-    // Runs the next unclaimed task; false if none is left. Tasks must not throw.
-    bool run_one() {
-        const std::size_t i = next_.fetch_add(1, std::memory_order_relaxed);
-        if (i >= n_) return false;
-        fn_(ctx_, i);
+    // Runs the next unclaimed task from the front (the caller) or the back (a
+    // worker); false if none is left. Tasks must not throw.
+    bool run_one(bool from_back = false) {
+        std::uint64_t cur = bounds_.load(std::memory_order_relaxed);
+        std::size_t task;
+        for (;;) {
+            const std::uint64_t front = cur & 0xFFFFFFFFu, back = cur >> 32;
+            if (front >= back) return false;
+            const std::uint64_t next = from_back ? pack(front, back - 1) : pack(front + 1, back);
+            if (bounds_.compare_exchange_weak(cur, next, std::memory_order_relaxed)) {
+                task = static_cast<std::size_t>(from_back ? back - 1 : front);
+                break;
+            }
+        }
+        fn_(ctx_, task);
         return true;
     }
-    void run_all() {
-        while (run_one()) {
+    void run_all(bool from_back = false) {
+        while (run_one(from_back)) {
         }
     }
     bool posted() const { return posted_; }
 
 private:
     friend class ThreadPool;
-    std::size_t n_ = 0;
+    static std::uint64_t pack(std::uint64_t front, std::uint64_t back) { return front | (back << 32); }
+
     TaskFn fn_ = nullptr;
     void* ctx_ = nullptr;
-    std::atomic<std::size_t> next_{0};
-    bool posted_ = false;  // handed to the pool's workers
+    std::atomic<std::uint64_t> bounds_{0};  // front | back << 32: tasks [front, back) are unclaimed
+    bool posted_ = false;                   // handed to the pool's workers
 };
 
 // `threads` - 1 worker threads are started once; the calling thread is the
