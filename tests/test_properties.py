@@ -10,20 +10,16 @@ For every tracker configuration and every sequence of frames:
 Examples: HYPOTHESIS_PROFILE=ci (default under CI) runs 2,000 per test; "dev" 200.
 """
 
-import os
 import pickle
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as nps
 
 import bytetrack_cpp
 
-settings.register_profile("ci", max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
-settings.register_profile("dev", max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 PRESETS = ["ifzhang", "ifzhang-cpp", "ifzhang-cpp-2021"]
 
