@@ -985,6 +985,40 @@ void bind_state(py::module_& m) {
     m.attr("STATE_FORMAT_VERSION") = kStateFormatVersion;
 }
 
+// Classes without state support must refuse pickling with a TypeError: through
+// copyreg's generic path (pickle protocols 0 and 1) a pybind11 object would
+// terminate the process. IdCounter pickles as its start and position. Called
+// after every class is bound.
+void guard_pickling(py::module_& m) {
+    m.def("_id_counter_at", [](std::int64_t start, std::int64_t next) {
+        auto c = std::make_shared<IdCounter>(start);
+        c->set_next(next);
+        return c;
+    });
+    py::object counter_cls = m.attr("IdCounter");
+    py::setattr(counter_cls, "__reduce_ex__",
+                py::cpp_function(
+                    [](const IdCounter& c, py::object) {
+                        return py::make_tuple(py::module_::import("bytetrack_cpp._core").attr("_id_counter_at"),
+                                              py::make_tuple(c.start(), c.peek()));
+                    },
+                    py::is_method(counter_cls)));
+    for (const char* name : {"Tracks", "SceneGenerator", "MultiStreamTracker", "TrackersByteTrackerCore"}) {
+        if (!py::hasattr(m, name)) continue;
+        py::object cls = m.attr(name);
+        const std::string type_name = name;
+        py::setattr(cls, "__reduce_ex__",
+                    py::cpp_function(
+                        [type_name](py::object self, py::object) -> py::object {
+                            throw py::type_error("cannot pickle '" +
+                                                 std::string(py::str(py::type::of(self).attr("__name__"))) +
+                                                 "' object (state save/restore is not supported for " + type_name +
+                                                 " yet)");
+                        },
+                        py::is_method(cls)));
+    }
+}
+
 // ---------------------------------------------------------------- BYTETracker
 
 void bind_byte_tracker(py::module_& m) {
@@ -1732,4 +1766,5 @@ PYBIND11_MODULE(_core, m) {
     bind_scene_generator(m);
     bind_state(m);
     bind_supervision_byte_track(m);
+    guard_pickling(m);
 }
