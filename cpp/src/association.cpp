@@ -44,9 +44,8 @@ std::size_t SparseAssignment::heap_bytes() const {
                           &vertex_comp_, &sorted_edges_, &comp_rows_, &comp_cols_, &local_, &fill_, &x_, &y_,
                           &adj_start_, &adj_, &index_, &low_, &scc_, &stack_, &call_})
         total += bytes(*v);
-    total += bytes(padded_) + bytes(duals_) + bytes(row_duals_) + bytes(on_stack_) + bytes(col_mark_) +
-             bytes(widened_dets_);
-    return total + lapjv_.heap_bytes() + grid_.heap_bytes();
+    total += bytes(padded_) + bytes(duals_) + bytes(row_duals_) + bytes(on_stack_) + bytes(col_mark_);
+    return total + lapjv_.heap_bytes() + grid_.heap_bytes() + pairs_.heap_bytes();
 }
 
 int SparseAssignment::find(int v) {
@@ -81,15 +80,8 @@ bool SparseAssignment::solve_sparse(const Box* tracks, int rows, const Box* dets
     };
     if (static_cast<long long>(rows) * cols <= kAllPairsCells) {
         // Every pair, with the grid's widened-box test as a cheap reject.
-        widened_dets_.resize(cols);
-        for (int c = 0; c < cols; ++c) widened_dets_[c] = OverlapGrid::widen(dets[c]);
-        for (int r = 0; r < rows; ++r) {
-            const OverlapGrid::Widened t = OverlapGrid::widen(tracks[r]);
-            for (int c = 0; c < cols; ++c) {
-                const OverlapGrid::Widened& d = widened_dets_[c];
-                if (d.x1 <= t.x2 && t.x1 <= d.x2 && d.y1 <= t.y2 && t.y1 <= d.y2) consider(r, c);
-            }
-        }
+        pairs_.build(dets, cols);
+        for (int r = 0; r < rows; ++r) pairs_.for_each_candidate(tracks[r], [&](int c) { consider(r, c); });
     } else {
         grid_.build(dets, cols);
         for (int r = 0; r < rows; ++r) grid_.for_each_candidate(tracks[r], [&](int c) { consider(r, c); });

@@ -694,8 +694,8 @@ std::size_t BYTETracker::heap_bytes() const {
         total += bytes(*v);
     total += bytes(cost_) + bytes(matches_) + bytes(drop_tracked_) + bytes(drop_lost_) + bytes(output_);
     total += bytes(track_boxes_) + bytes(det_boxes_) + bytes(det_scores_) + bytes(lost_boxes_) +
-             bytes(spare_tracks_) + bytes(widened_lost_);
-    return total + lapjv_.heap_bytes() + assignment_.heap_bytes() + dup_grid_.heap_bytes();
+             bytes(spare_tracks_);
+    return total + lapjv_.heap_bytes() + assignment_.heap_bytes() + dup_grid_.heap_bytes() + dup_pairs_.heap_bytes();
 }
 
 // A tracked/lost pair found to be the same object: the older track wins; on a
@@ -752,15 +752,9 @@ void BYTETracker::remove_duplicates() {
                 for (std::size_t q = 0; q < nl; ++q) check(p, q);
         } else if (nt * nl <= 1024) {
             // Every pair, with the grid's widened-box test as a cheap reject.
-            widened_lost_.resize(nl);
-            for (std::size_t q = 0; q < nl; ++q) widened_lost_[q] = OverlapGrid::widen(lost_boxes_[q]);
-            for (std::size_t p = 0; p < nt; ++p) {
-                const OverlapGrid::Widened a = OverlapGrid::widen(track_boxes_[p]);
-                for (std::size_t q = 0; q < nl; ++q) {
-                    const OverlapGrid::Widened& b = widened_lost_[q];
-                    if (b.x1 <= a.x2 && a.x1 <= b.x2 && b.y1 <= a.y2 && a.y1 <= b.y2) check(p, q);
-                }
-            }
+            dup_pairs_.build(lost_boxes_.data(), static_cast<int>(nl));
+            for (std::size_t p = 0; p < nt; ++p)
+                dup_pairs_.for_each_candidate(track_boxes_[p], [&](int q) { check(p, static_cast<std::size_t>(q)); });
         } else {
             dup_grid_.build(lost_boxes_.data(), static_cast<int>(nl));
             for (std::size_t p = 0; p < nt; ++p)

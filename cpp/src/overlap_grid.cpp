@@ -26,6 +26,9 @@ void OverlapGrid::build(const Box* boxes, int n) {
     n_ = n;
     widened_.resize(static_cast<std::size_t>(std::max(n, 0)));
     if (seen_.size() < widened_.size()) seen_.resize(widened_.size(), 0u);
+    // A query finds each box at most once, but after the last new one it
+    // still writes (without counting) one slot past the hits so far.
+    hits_.resize(widened_.size() + 1);
     if (n <= 0) return;
     double x0 = 0.0, y0 = 0.0, x1 = 0.0, y1 = 0.0, sum_w = 0.0, sum_h = 0.0;
     for (int i = 0; i < n; ++i) {

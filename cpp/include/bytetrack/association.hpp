@@ -122,6 +122,7 @@ private:
     Stats stats_;
     LapjvSolver lapjv_;
     OverlapGrid grid_;
+    AllPairsFilter pairs_;
 
     // Scratch, reused across calls.
     std::vector<double> dense_cost_;
@@ -133,7 +134,6 @@ private:
     std::vector<double> padded_, duals_, row_duals_;
     std::vector<int> x_, y_;
     std::vector<unsigned char> col_mark_;
-    std::vector<OverlapGrid::Widened> widened_dets_;
     // Tie-cycle search (Tarjan's SCC, iterative).
     std::vector<int> adj_start_, adj_, index_, low_, scc_, stack_, call_;
     std::vector<unsigned char> on_stack_;

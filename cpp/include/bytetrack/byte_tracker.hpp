@@ -238,8 +238,8 @@ private:
     std::vector<STrack> spare_tracks_;
     std::int64_t compact_every_ = 16;
     std::size_t compact_min_tracks_ = 512;
-    std::vector<OverlapGrid::Widened> widened_lost_;
     OverlapGrid dup_grid_;
+    AllPairsFilter dup_pairs_;
     // supervision presets
     LinearSumAssignment lsa_;
     std::vector<int> lsa_rows_, lsa_cols_;

@@ -7,6 +7,10 @@
 #include <cstdint>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "bytetrack/box.hpp"
 
 namespace bytetrack {
@@ -28,25 +32,35 @@ public:
         const Widened q = widen(query);
         if (!cell_range(q, cx0, cx1, cy0, cy1)) return;
         next_stamp();
+        // Branch-free test (see AllPairsFilter): hits are collected first, in
+        // the same order as they are found, then visited.
+        int* hits = hits_.data();
+        int n_hits = 0;
+        const std::uint32_t stamp = stamp_;
+        std::uint32_t* seen = seen_.data();
+        const Widened* boxes = widened_.data();
         for (int cy = cy0; cy <= cy1; ++cy) {
             for (int cx = cx0; cx <= cx1; ++cx) {
                 const int cell = cy * gx_ + cx;
                 for (int k = start_[cell], e = start_[cell + 1]; k < e; ++k) {
                     const int i = items_[k];
-                    if (seen_[i] == stamp_) continue;
-                    seen_[i] = stamp_;
-                    const Widened& b = widened_[i];
-                    if (b.x1 <= q.x2 && q.x1 <= b.x2 && b.y1 <= q.y2 && q.y1 <= b.y2) f(i);
+                    const int fresh = static_cast<int>(seen[i] != stamp);
+                    seen[i] = stamp;
+                    const Widened& b = boxes[i];
+                    hits[n_hits] = i;
+                    n_hits += fresh & static_cast<int>(b.x1 <= q.x2) & static_cast<int>(q.x1 <= b.x2) &
+                              static_cast<int>(b.y1 <= q.y2) & static_cast<int>(q.y1 <= b.y2);
                 }
             }
         }
+        for (int j = 0; j < n_hits; ++j) f(hits[j]);
     }
 
     static bool all_finite(const Box* boxes, int n);
     std::size_t heap_bytes() const {
         return widened_.capacity() * sizeof(Widened) + ranges_.capacity() * sizeof(CellRange) +
                (start_.capacity() + items_.capacity() + cell_lo_.capacity()) * sizeof(int) +
-               seen_.capacity() * sizeof(std::uint32_t);
+               (seen_.capacity() + hits_.capacity()) * sizeof(std::uint32_t);
     }
 
     struct Widened {
@@ -93,6 +107,82 @@ private:
     std::vector<CellRange> ranges_;
     std::vector<int> start_, items_, cell_lo_;
     std::vector<std::uint32_t> seen_;
+    std::vector<int> hits_;  // one query's candidates (each box at most once)
+};
+
+// The same candidate test without the grid, for small problems: every stored
+// box against the query. The test is branch-free (comparisons combined with &,
+// hits appended by advancing the output index by 0 or 1): a branch on it is
+// mispredicted for a good share of pairs, and at ~26 detections per frame
+// those mispredictions cost more than all the comparisons (callgrind
+// --branch-sim: 690 -> 310 per frame, -30 % wall time). The x test runs first,
+// two boxes per SSE2 step, on the widened corners kept in four contiguous
+// arrays; the y test then only sees the few boxes that overlap in x.
+class AllPairsFilter {
+public:
+    void build(const Box* boxes, int n) {
+        n_ = n > 0 ? n : 0;
+        corners_.resize(4 * static_cast<std::size_t>(n_));
+        hits_.resize(static_cast<std::size_t>(n_));
+        double* x1 = corners_.data();
+        double* y1 = x1 + n_;
+        double* x2 = y1 + n_;
+        double* y2 = x2 + n_;
+        for (int i = 0; i < n_; ++i) {
+            const OverlapGrid::Widened w = OverlapGrid::widen(boxes[i]);
+            x1[i] = w.x1;
+            y1[i] = w.y1;
+            x2[i] = w.x2;
+            y2[i] = w.y2;
+        }
+    }
+
+    // Calls f(i), ascending i, for every stored box whose widened extent meets
+    // the widened `query` (exactly OverlapGrid's pair test).
+    template <class F>
+    void for_each_candidate(const Box& query, F&& f) {
+        const OverlapGrid::Widened q = OverlapGrid::widen(query);
+        const double* x1 = corners_.data();
+        const double* y1 = x1 + n_;
+        const double* x2 = y1 + n_;
+        const double* y2 = x2 + n_;
+        // Pass 1: x overlap only (most pairs fail here), two boxes per step.
+        int* hits = hits_.data();
+        int k = 0;
+        int i = 0;
+#if defined(__SSE2__)
+        const __m128d qx1 = _mm_set1_pd(q.x1), qx2 = _mm_set1_pd(q.x2);
+        for (; i + 2 <= n_; i += 2) {
+            const __m128d in_x = _mm_and_pd(_mm_cmple_pd(_mm_loadu_pd(x1 + i), qx2),
+                                            _mm_cmple_pd(qx1, _mm_loadu_pd(x2 + i)));
+            const int m = _mm_movemask_pd(in_x);
+            hits[k] = i;
+            k += m & 1;
+            hits[k] = i + 1;
+            k += m >> 1;
+        }
+#endif
+        for (; i < n_; ++i) {
+            hits[k] = i;
+            k += static_cast<int>(x1[i] <= q.x2) & static_cast<int>(q.x1 <= x2[i]);
+        }
+        // Pass 2: y overlap of the survivors, compacted in place.
+        int kept = 0;
+        for (int j = 0; j < k; ++j) {
+            const int c = hits[j];
+            hits[kept] = c;
+            kept += static_cast<int>(y1[c] <= q.y2) & static_cast<int>(q.y1 <= y2[c]);
+        }
+        k = kept;
+        for (int j = 0; j < k; ++j) f(hits[j]);
+    }
+
+    std::size_t heap_bytes() const { return corners_.capacity() * sizeof(double) + hits_.capacity() * sizeof(int); }
+
+private:
+    int n_ = 0;
+    std::vector<double> corners_;  // x1[n], y1[n], x2[n], y2[n]
+    std::vector<int> hits_;
 };
 
 }  // namespace bytetrack
