@@ -471,6 +471,35 @@ Raises ValueError if the matrix is not 2-D, contains NaN (or -inf when minimisin
 )doc");
 }
 
+// ---------------------------------------------------------------- state (pickle / deepcopy)
+
+// The state blob of save_state/load_state (tracker_state.hpp) as bytes.
+std::string state_bytes(py::handle state) {
+    if (!py::isinstance<py::bytes>(state))
+        throw py::type_error("state must be bytes (as produced by __getstate__), got " +
+                             std::string(py::str(py::type::of(state).attr("__name__"))));
+    return std::string(py::reinterpret_borrow<py::bytes>(state));
+}
+
+// pickle.dumps / copy.deepcopy support for an engine with save_state and a loader.
+template <class Engine, class Loader>
+auto state_pickle(Loader load) {
+    return py::pickle([](const Engine& e) { return py::bytes(save_state(e)); },
+                      [load](py::object state) { return load(state_bytes(state)); });
+}
+
+// __reduce_ex__ for every pickle protocol: copyreg.__newobj__(cls) then
+// __setstate__(state). Without it, protocols 0 and 1 go through copyreg's
+// generic path, which a pybind11 object cannot take.
+py::tuple reduce_by_state(py::object self, py::object /*protocol*/) {
+    return py::make_tuple(py::module_::import("copyreg").attr("__newobj__"), py::make_tuple(py::type::of(self)),
+                          self.attr("__getstate__")());
+}
+
+void bind_state(py::module_& m) {
+    m.attr("STATE_FORMAT_VERSION") = kStateFormatVersion;
+}
+
 // ---------------------------------------------------------------- trackers ByteTrackTracker
 
 // (a, b): two new int64 arrays of length m copied from `a` and `b` (new reference).
@@ -514,6 +543,7 @@ struct TrackersEngine {
                s_class_id = py::str("class_id"), s_tracker_id = py::str("tracker_id"), s_data = py::str("data"),
                s_metadata = py::str("metadata"), s_take = py::str("take");
     explicit TrackersEngine(const TrackersConfig& c) : tracker(c) {}
+    explicit TrackersEngine(TrackersByteTracker t) : tracker(std::move(t)) {}
 };
 
 // Copies a real-valued, native-endian float32/float64 array (1-D or 2-D, any
@@ -923,6 +953,13 @@ which adds update(sv.Detections) on top of this class.
         .def_property_readonly("last_timestamp_outcome",
                                [](const TrackersEngine& s) { return timestamp_outcome_name(s.tracker.timestamp_outcome()); },
                                "'none', 'bootstrap', 'advanced', 'duplicate', 'backwards' or 'non_finite'.")
+        .def(py::pickle(
+                 [](const TrackersEngine& e) { return py::bytes(save_state(e.tracker)); },
+                 [](py::object state) {
+                     return std::make_unique<TrackersEngine>(load_trackers_state(state_bytes(state)));
+                 }),
+             "Complete engine state as bytes (see STATE_FORMAT_VERSION); ByteTrackTracker pickles it.")
+        .def("__reduce_ex__", &reduce_by_state)
         .def("_set_detections_type", [](TrackersEngine& s, py::object type) { s.detections_type = std::move(type); },
              "Registers the supervision.Detections class whose instances update() may build directly.")
         .def("_track_state", [](const TrackersEngine& s) {
@@ -954,35 +991,6 @@ get ids that are unique across all of them.
         .def("__repr__", [](const IdCounter& c) {
             return "IdCounter(start=" + std::to_string(c.start()) + ", next_id=" + std::to_string(c.peek()) + ")";
         });
-}
-
-// ---------------------------------------------------------------- state (pickle / deepcopy)
-
-// The state blob of save_state/load_state (tracker_state.hpp) as bytes.
-std::string state_bytes(py::handle state) {
-    if (!py::isinstance<py::bytes>(state))
-        throw py::type_error("state must be bytes (as produced by __getstate__), got " +
-                             std::string(py::str(py::type::of(state).attr("__name__"))));
-    return std::string(py::reinterpret_borrow<py::bytes>(state));
-}
-
-// pickle.dumps / copy.deepcopy support for an engine with save_state and a loader.
-template <class Engine, class Loader>
-auto state_pickle(Loader load) {
-    return py::pickle([](const Engine& e) { return py::bytes(save_state(e)); },
-                      [load](py::object state) { return load(state_bytes(state)); });
-}
-
-// __reduce_ex__ for every pickle protocol: copyreg.__newobj__(cls) then
-// __setstate__(state). Without it, protocols 0 and 1 go through copyreg's
-// generic path, which a pybind11 object cannot take.
-py::tuple reduce_by_state(py::object self, py::object /*protocol*/) {
-    return py::make_tuple(py::module_::import("copyreg").attr("__newobj__"), py::make_tuple(py::type::of(self)),
-                          self.attr("__getstate__")());
-}
-
-void bind_state(py::module_& m) {
-    m.attr("STATE_FORMAT_VERSION") = kStateFormatVersion;
 }
 
 // ---------------------------------------------------------------- BYTETracker
@@ -1254,6 +1262,10 @@ public:
         ctx_ = std::make_unique<MultiStreamTracker>(std::move(factory), threads, max_idle, std::move(ids));
     }
 
+    // A restored context (state restore); `params` as the saved object had them.
+    PyMultiStreamTracker(std::unique_ptr<MultiStreamTracker> ctx, py::dict params)
+        : ctx_(std::move(ctx)), engine_params_(std::move(params)), engine_name_(ctx_->engine().name()) {}
+
     MultiStreamTracker& ctx() { return *ctx_; }
     const py::dict& engine_params() const { return engine_params_; }
     const std::string& engine_name() const { return engine_name_; }
@@ -1450,6 +1462,34 @@ context's threads; new ids are numbered afterwards in batch order, so the result
 is the same for any thread count. If any entry is invalid, ValueError/TypeError
 is raised and no stream is created or changed.
 )doc")
+        .def(py::pickle(
+                 [](Self& self) {
+                     std::string blob;
+                     {
+                         py::gil_scoped_release release;  // waits for calls in flight on other threads
+                         blob = save_state(self.ctx());
+                     }
+                     return py::make_tuple(py::bytes(blob), py::dict(self.engine_params()));
+                 },
+                 [](py::object state) {
+                     if (!py::isinstance<py::tuple>(state) || py::len(state) != 2 ||
+                         !py::isinstance<py::dict>(py::reinterpret_borrow<py::tuple>(state)[1]))
+                         throw py::type_error("state must be a tuple (bytes, dict) as produced by __getstate__");
+                     py::tuple parts = py::reinterpret_borrow<py::tuple>(state);
+                     const std::string blob = state_bytes(parts[0]);
+                     py::dict params = py::reinterpret_borrow<py::dict>(parts[1]);
+                     std::unique_ptr<MultiStreamTracker> ctx = load_multi_stream_state(blob);
+                     // engine_params must describe the engine the blob holds.
+                     const auto factory = make_engine(ctx->engine().name(), params);
+                     StateWriter expected, got;
+                     factory->save_config(expected);
+                     ctx->engine().save_config(got);
+                     if (expected.bytes() != got.bytes())
+                         throw py::value_error("state: engine parameters do not match the saved engine configuration");
+                     return std::make_unique<Self>(std::move(ctx), py::dict(params));
+                 }),
+             "State as (bytes, engine_params); see the class docstring.")
+        .def("__reduce_ex__", &reduce_by_state)
         .def(
             "remove_stream",
             [](Self& self, py::handle stream_id) {
