@@ -831,6 +831,16 @@ PyObject* guarded(Body&& body) {
     return nullptr;
 }
 
+// The engine of `self`. These methods bypass pybind11's dispatcher, which
+// refuses instances whose __init__/__setstate__ never completed; do the same.
+TrackersEngine& engine_of(PyObject* self) {
+    auto* inst = reinterpret_cast<py::detail::instance*>(self);
+    py::detail::value_and_holder vh = inst->get_value_and_holder(py::detail::get_type_info(typeid(TrackersEngine)));
+    if (!vh || !vh.holder_constructed() || vh.value_ptr() == nullptr)
+        throw py::type_error("the tracker is not initialized (__init__ or __setstate__ did not complete)");
+    return *vh.template value_ptr<TrackersEngine>();
+}
+
 PyObject* update_arrays_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
     static const char* const names[3] = {"xyxy", "confidence", "timestamp"};
     PyObject* values[3] = {nullptr, Py_None, Py_None};
@@ -860,7 +870,7 @@ PyObject* update_arrays_fastcall(PyObject* self, PyObject* const* args, Py_ssize
         return nullptr;
     }
     return guarded([&] {
-        TrackersEngine& engine = py::cast<TrackersEngine&>(py::handle(self));
+        TrackersEngine& engine = engine_of(self);
         return py::object(trackers_update_arrays(engine, values[0], values[1], values[2]));
     });
 }
@@ -871,7 +881,7 @@ PyObject* update_detections_fastcall(PyObject* self, PyObject* const* args, Py_s
         return nullptr;
     }
     return guarded([&] {
-        TrackersEngine& engine = py::cast<TrackersEngine&>(py::handle(self));
+        TrackersEngine& engine = engine_of(self);
         return trackers_update_detections(engine, args[0]);
     });
 }
