@@ -911,7 +911,8 @@ void bind_trackers_byte_tracker(py::module_& m) {
     py::class_<TrackersEngine> cls(m, "TrackersByteTrackerCore", R"doc(
 Native engine of bytetrack_cpp.ByteTrackTracker: roboflow trackers' ByteTrackTracker
 (versions 2.2.0 and 2.6.1) on NumPy arrays. Use bytetrack_cpp.ByteTrackTracker,
-which adds update(sv.Detections) on top of this class.
+which adds update(sv.Detections) on top of this class. pickle / copy save and
+restore the complete engine state (versioned, see STATE_FORMAT_VERSION).
 )doc");
     cls.def(py::init([](int lost_track_buffer, double frame_rate, double track_activation_threshold,
                          int minimum_consecutive_frames, double minimum_iou_threshold,
@@ -1367,6 +1368,16 @@ renaming of ids. update_batch() numbers new tracks stream by stream in batch
 order, whichever thread updated them: the result is the same for any thread
 count and equals calling update() on each entry in that order (when no other
 thread takes ids meanwhile).
+
+pickle / copy.deepcopy / copy.copy give an independent context that continues
+exactly (same streams, evictions, ids, boxes to the last bit): the state holds
+the engine and its parameters, threads, max_idle_frames, the update count, every
+stream's tracker and idle clock, and the id counter's start and position
+(versioned, see STATE_FORMAT_VERSION). A shared id_counter is not shared by the
+copy: the restored context gets its own counter with the same start, continuing
+at the saved position (the original counter is not touched, and reset() on the
+copy restarts its own counter). A state taken while other threads update the
+context is consistent per stream; for an exact continuation save between calls.
 )doc")
         .def(py::init([](py::handle threads, py::handle max_idle, py::handle engine, py::kwargs kwargs) {
                  const int n_threads =
