@@ -229,3 +229,40 @@ def test_rejected_state_leaves_the_context_unchanged():
         _blank().__setstate__((before[0][:-3], before[1]))
     ctx.__setstate__((before[0][:-3], before[1]))  # ignored on a live object (pybind11)
     assert ctx.__getstate__() == before
+
+
+def test_pickling_while_other_threads_update():
+    """Saving locks every stream: with updates running on other threads it neither
+    deadlocks nor tears a stream's state, and every snapshot restores and runs."""
+    import threading
+
+    frames = bytetrack_cpp.generate_scene(150, 12, seed=11)
+    ctx = bytetrack_cpp.MultiStreamTracker(threads=2, max_idle_frames=50)
+    errors = []
+
+    def drive(first):
+        try:
+            for k, f in enumerate(frames):
+                if k % 2:
+                    ctx.update(first, *f[:3])
+                else:
+                    ctx.update_batch({first + 1: f[:2], first + 2: f[:2]})
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    workers = [threading.Thread(target=drive, args=(100 * i,)) for i in range(3)]
+    for w in workers:
+        w.start()
+    snapshots = []
+    while any(w.is_alive() for w in workers):
+        snapshots.append(pickle.dumps(ctx))
+    for w in workers:
+        w.join()
+    assert not errors
+    snapshots.append(pickle.dumps(ctx))
+    for blob in snapshots[:: max(1, len(snapshots) // 20)] + snapshots[-1:]:
+        restored = pickle.loads(blob)
+        for sid in restored.stream_ids:
+            restored.update(sid, *frames[0][:3])
+    final = pickle.loads(snapshots[-1])
+    assert final.__getstate__() == ctx.__getstate__()
