@@ -462,7 +462,6 @@ def main(argv=None):
     run_scene(synthetic("warm-up", "density", 26, 40), adapters, args.budget, args.max_call, {})
 
     results = {}
-    estimates: dict[str, float] = {}
     prev_n = None
     for scene in scenes:
         t0 = time.time()

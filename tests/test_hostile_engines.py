@@ -17,19 +17,15 @@ accepts them (trackers) may accept some hostile frames; that is their documented
 meaning. Examples: HYPOTHESIS_PROFILE=ci (default under CI) 2,000, "dev" 200.
 """
 
-import os
 import pickle
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import bytetrack_cpp
 
-settings.register_profile("ci", max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
-settings.register_profile("dev", max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 sv = pytest.importorskip("supervision")
 

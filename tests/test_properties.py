@@ -10,20 +10,16 @@ For every tracker configuration and every sequence of frames:
 Examples: HYPOTHESIS_PROFILE=ci (default under CI) runs 2,000 per test; "dev" 200.
 """
 
-import os
 import pickle
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as nps
 
 import bytetrack_cpp
 
-settings.register_profile("ci", max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
-settings.register_profile("dev", max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 PRESETS = ["ifzhang", "ifzhang-cpp", "ifzhang-cpp-2021"]
 
@@ -203,7 +199,10 @@ def test_lapjv_raises_only_value_or_type_error(cost, limit):
             # Like lap.lapjv, whose "infinity" is 1e6, the cost limit only holds for
             # costs and limits of smaller magnitude (beyond, results follow lap's).
             if np.abs(c).max() < 1e5 and abs(limit) < 1e5:
-                assert c[i, j] <= limit
+                # A match replaces two padding entries of limit / 2, so the exact
+                # guarantee is cost <= 2 * (limit / 2); it differs from the limit only
+                # where halving rounds (denormal limits).
+                assert c[i, j] <= 2.0 * (limit / 2.0)
     assert sorted(j for j in x if j >= 0) == sorted(set(j for j in x if j >= 0))
 
 

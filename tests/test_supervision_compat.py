@@ -15,7 +15,6 @@ import json
 import os
 import random
 import subprocess
-import sys
 import textwrap
 
 import numpy as np
