@@ -218,11 +218,9 @@ def test_id_counter_pickles_its_position():
 
 
 @pytest.mark.parametrize("make", [
-    lambda: bytetrack_cpp.ByteTrackTracker(),
-    lambda: bytetrack_cpp.MultiStreamTracker(),
     lambda: bytetrack_cpp.SceneGenerator(),
     lambda: bytetrack_cpp.BYTETracker().update(np.empty((0, 4)), np.empty(0)),
-], ids=["ByteTrackTracker", "MultiStreamTracker", "SceneGenerator", "Tracks"])
+], ids=["SceneGenerator", "Tracks"])
 def test_classes_without_state_support_refuse_pickling(make):
     """A TypeError for every protocol (protocols 0 and 1 used to terminate the process)."""
     obj = make()
