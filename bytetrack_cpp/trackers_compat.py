@@ -123,6 +123,14 @@ class ByteTrackTracker(TrackersByteTrackerCore):
     Input dtypes matter as in the reference: float32 ``confidence`` is compared
     with the thresholds in float32, float64 in float64 (NumPy 2 rules), and with
     version 2.2.0 float32 boxes keep the Kalman state in float32.
+
+    ``pickle``, ``copy.deepcopy`` and ``copy.copy`` give an independent tracker
+    that continues exactly (same rows, ids and Kalman state to the last bit): the
+    state holds the configuration, every track (float32 or float64 Kalman state,
+    counters), the next id, the 2.6.1 timestamp anchor and what the last update
+    reported (``last_update_skipped``, ``last_timestamp_outcome``). It is a
+    versioned binary format (``bytetrack_cpp.STATE_FORMAT_VERSION``); a state
+    of another version or a corrupted one raises ``ValueError``.
     """
 
     def __init__(
@@ -220,6 +228,18 @@ class ByteTrackTracker(TrackersByteTrackerCore):
         else:
             return
         warnings.warn(message, UserWarning, stacklevel=4)  # the caller of update()
+
+    # pickle / copy.deepcopy / copy.copy: the native engine's complete state (bytes)
+    # plus the instance's Python attributes (a subclass's included).
+    def __getstate__(self) -> tuple:
+        return (super().__getstate__(), dict(self.__dict__))
+
+    def __setstate__(self, state: tuple) -> None:
+        if not (isinstance(state, tuple) and len(state) == 2 and isinstance(state[1], dict)):
+            raise TypeError("state must be a tuple (bytes, dict) as produced by __getstate__")
+        super().__setstate__(state[0])
+        self.__dict__.update(state[1])
+        self._v220 = self.version == "2.2.0"  # follows the engine, whatever the dict said
 
     @property
     def tracked_objects(self) -> Any:

@@ -17,6 +17,7 @@ accepts them (trackers) may accept some hostile frames; that is their documented
 meaning. Examples: HYPOTHESIS_PROFILE=ci (default under CI) 2,000, "dev" 200.
 """
 
+import pickle
 
 import numpy as np
 import pytest
@@ -126,15 +127,26 @@ def test_engines_survive_hostile_frames(engine, frames):
     make, feed = ENGINES[engine]
     tracker, twin = make(), make()
     for xyxy, scores, classes in frames:
+        before = _saved(tracker)
         try:
             out = feed(tracker, xyxy, scores, classes)
         except (ValueError, TypeError):
-            continue  # the twin never sees the rejected frame
+            # The twin never sees the rejected frame; the complete state is unchanged.
+            assert _saved(tracker) == before, f"{engine}: a rejected frame changed the state"
+            continue
         check(*out)
         assert same(out, feed(twin, xyxy, scores, classes)), f"{engine}: diverged from its twin"
-    # After everything, one clean frame: still identical.
+    # After everything, one clean frame: still identical, also for a pickled copy.
+    copied = pickle.loads(pickle.dumps(tracker))
     clean = (BASE.copy(), np.full(4, 0.9), np.zeros(4, dtype=np.int64))
-    assert same(feed(tracker, *clean), feed(twin, *clean))
+    out = feed(tracker, *clean)
+    assert same(out, feed(twin, *clean))
+    assert same(out, feed(copied, *clean))
+
+
+def _saved(tracker):
+    """The complete state (every engine pickles)."""
+    return pickle.dumps(tracker)
 
 
 @pytest.mark.parametrize("engine", sorted(ENGINES))

@@ -199,7 +199,10 @@ def test_lapjv_raises_only_value_or_type_error(cost, limit):
             # Like lap.lapjv, whose "infinity" is 1e6, the cost limit only holds for
             # costs and limits of smaller magnitude (beyond, results follow lap's).
             if np.abs(c).max() < 1e5 and abs(limit) < 1e5:
-                assert c[i, j] <= limit
+                # A match replaces two padding entries of limit / 2, so the exact
+                # guarantee is cost <= 2 * (limit / 2); it differs from the limit only
+                # where halving rounds (denormal limits).
+                assert c[i, j] <= 2.0 * (limit / 2.0)
     assert sorted(j for j in x if j >= 0) == sorted(set(j for j in x if j >= 0))
 
 

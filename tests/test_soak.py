@@ -27,11 +27,9 @@ def load_soak():
     return module
 
 
-@pytest.mark.parametrize("engine", ["ifzhang"])
-def test_short_soak(engine, tmp_path):
-    soak = load_soak()
+def run_short_soak(soak, engine, path):
     samples = soak.soak(engine, frames=130_000, interval=10_000, objects=10, lifetime=40, seed=3)
-    soak.write_csv(str(tmp_path / "soak.csv"), samples)
+    soak.write_csv(str(path), samples)
     assert [s.frame for s in samples] == list(range(10_000, 130_001, 10_000))
     # ~10 objects of ~40 frames each: about 2,500 births per window, and a few dozen live tracks.
     assert all(5 <= s.live_tracks <= 60 for s in samples)
@@ -39,6 +37,18 @@ def test_short_soak(engine, tmp_path):
     assert verdict.rss_growth < soak.RSS_LIMIT_BYTES, f"RSS grew by {verdict.rss_growth} bytes"
     early = min(s.p10_block_us for s in samples[1:4])   # frames 10k-40k
     late = min(s.p10_block_us for s in samples[-3:])    # frames 100k-130k
-    assert abs(late / early - 1.0) <= soak.TIME_TOLERANCE, (
-        f"update time {early:.2f} us -> {late:.2f} us; per window: "
-        f"{[round(s.p10_block_us, 2) for s in samples]}")
+    return late / early, f"{early:.2f} us -> {late:.2f} us; per window: {[round(s.p10_block_us, 2) for s in samples]}"
+
+
+@pytest.mark.parametrize("engine", ["ifzhang"])
+def test_short_soak(engine, tmp_path):
+    soak = load_soak()
+    # A busy machine can still slow one whole window; a second, independent run
+    # decides then. A tracker whose cost grows with its history fails both.
+    results = []
+    for attempt in range(2):
+        ratio, detail = run_short_soak(soak, engine, tmp_path / f"soak{attempt}.csv")
+        results.append(detail)
+        if abs(ratio - 1.0) <= soak.TIME_TOLERANCE:
+            return
+    pytest.fail("update time drifted by more than 10 % in two runs: " + " | ".join(results))

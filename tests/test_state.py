@@ -204,3 +204,28 @@ def test_restored_sv_bytetrack_continues_identically(name, version):
         for j in range(k, n):
             assert key(restored.update_with_detections(detections(j))) == expected[j], (
                 f"{name} {version}: restored at {k} differs at frame {j}")
+
+
+# ------------------------------------------------------------------ other classes
+
+def test_id_counter_pickles_its_position():
+    c = bytetrack_cpp.IdCounter(50)
+    bytetrack_cpp.BYTETracker(id_counter=c).update(np.array([[0.0, 0.0, 10.0, 20.0]]), np.array([0.9]))
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        d = pickle.loads(pickle.dumps(c, protocol=protocol))
+        assert (d.start, d.next_id) == (50, 51) and d is not c
+    assert copy.deepcopy(c).next_id == 51
+
+
+@pytest.mark.parametrize("make", [
+    lambda: bytetrack_cpp.SceneGenerator(),
+    lambda: bytetrack_cpp.BYTETracker().update(np.empty((0, 4)), np.empty(0)),
+], ids=["SceneGenerator", "Tracks"])
+def test_classes_without_state_support_refuse_pickling(make):
+    """A TypeError for every protocol (protocols 0 and 1 used to terminate the process)."""
+    obj = make()
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        with pytest.raises(TypeError, match="cannot pickle"):
+            pickle.dumps(obj, protocol=protocol)
+    with pytest.raises(TypeError, match="cannot pickle"):
+        copy.deepcopy(obj)

@@ -3,7 +3,8 @@
 #   1. valgrind --leak-check=full on tools/memcheck_driver (C++ only), one run per engine;
 #   2. the library and that driver built with AddressSanitizer + UBSan, all engines;
 #   3. the Python extension built with ASan + UBSan, loaded under LD_PRELOAD, running
-#      the hostile-input, state and property tests (this covers the binding layer).
+#      the hostile-input, state (all engines), property and ifzhang parity tests (this
+#      covers the binding layer).
 # Any valgrind error, definite/indirect leak, sanitizer report or failed check makes
 # the script exit non-zero.
 #
@@ -131,7 +132,9 @@ assert bytetrack_cpp._core.__file__.startswith(pkg), bytetrack_cpp._core.__file_
 import pytest
 
 sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", "-p", "no:warnings", f"{tests}/test_hostile_input.py",
-                      f"{tests}/test_state.py", f"{tests}/test_properties.py", f"{tests}/test_parity_ifzhang.py"]))
+                      f"{tests}/test_state.py", f"{tests}/test_state_trackers.py", f"{tests}/test_state_multi_stream.py",
+                      f"{tests}/test_hostile_engines.py", f"{tests}/test_properties.py",
+                      f"{tests}/test_parity_ifzhang.py"]))
 PY
     then
         echo "asan+ubsan Python extension ($((SECONDS - start)) s): ok: $(tail -n 1 "$log")"

@@ -170,6 +170,7 @@ private:
 class TrackersEngine : public Engine {
 public:
     explicit TrackersEngine(TrackersVersion version) : tracker_(config(version)) {}
+    TrackersEngine(TrackersByteTracker t, std::int64_t frames) : tracker_(std::move(t)), frames_(frames) {}
     void update(const double* xyxy, const double* scores, const std::int64_t*, std::size_t n,
                 std::vector<Row>& out) override {
         TrackersFrame f;
@@ -190,8 +191,10 @@ public:
         tracker_.reset();
         frames_ = 0;
     }
-    std::string save() const override { return ""; }
-    std::unique_ptr<Engine> load(const std::string&) const override { return nullptr; }
+    std::string save() const override { return save_state(tracker_); }
+    std::unique_ptr<Engine> load(const std::string& state) const override {
+        return std::make_unique<TrackersEngine>(load_trackers_state(state), frames_);
+    }
     std::int64_t frame_id() const override { return frames_; }
 
 private:
@@ -210,7 +213,10 @@ private:
 class MultiStreamEngine : public Engine {
 public:
     explicit MultiStreamEngine(std::shared_ptr<IdCounter> ids)
-        : tracker_(std::make_shared<ByteTrackEngineFactory>(TrackerConfig()), 2, 40, std::move(ids)) {}
+        : tracker_(std::make_unique<MultiStreamTracker>(std::make_shared<ByteTrackEngineFactory>(TrackerConfig()), 2,
+                                                        40, std::move(ids))) {}
+    MultiStreamEngine(std::unique_ptr<MultiStreamTracker> t, std::int64_t frames)
+        : tracker_(std::move(t)), frames_(frames) {}
     void update(const double* xyxy, const double* scores, const std::int64_t* classes, std::size_t n,
                 std::vector<Row>& out) override {
         ++frames_;
@@ -226,7 +232,7 @@ public:
             batch[s].class_ids = s == 1 ? nullptr : classes;
             batch[s].n = n;
         }
-        tracker_.update_batch(batch, static_cast<std::size_t>(streams), result_);
+        tracker_->update_batch(batch, static_cast<std::size_t>(streams), result_);
         out.clear();
         for (std::size_t s = 0; s < result_.size(); ++s) {
             const TrackOutput* t = result_.tracks(s);
@@ -235,15 +241,17 @@ public:
         }
     }
     void reset() override {
-        tracker_.reset();
+        tracker_->reset();
         frames_ = 0;
     }
-    std::string save() const override { return ""; }
-    std::unique_ptr<Engine> load(const std::string&) const override { return nullptr; }
+    std::string save() const override { return save_state(*tracker_); }
+    std::unique_ptr<Engine> load(const std::string& state) const override {
+        return std::make_unique<MultiStreamEngine>(load_multi_stream_state(state), frames_);
+    }
     std::int64_t frame_id() const override { return frames_; }
 
 private:
-    MultiStreamTracker tracker_;
+    std::unique_ptr<MultiStreamTracker> tracker_;
     BatchResult result_;
     std::vector<double> shifted_;
     std::int64_t frames_ = 0;

@@ -471,6 +471,35 @@ Raises ValueError if the matrix is not 2-D, contains NaN (or -inf when minimisin
 )doc");
 }
 
+// ---------------------------------------------------------------- state (pickle / deepcopy)
+
+// The state blob of save_state/load_state (tracker_state.hpp) as bytes.
+std::string state_bytes(py::handle state) {
+    if (!py::isinstance<py::bytes>(state))
+        throw py::type_error("state must be bytes (as produced by __getstate__), got " +
+                             std::string(py::str(py::type::of(state).attr("__name__"))));
+    return std::string(py::reinterpret_borrow<py::bytes>(state));
+}
+
+// pickle.dumps / copy.deepcopy support for an engine with save_state and a loader.
+template <class Engine, class Loader>
+auto state_pickle(Loader load) {
+    return py::pickle([](const Engine& e) { return py::bytes(save_state(e)); },
+                      [load](py::object state) { return load(state_bytes(state)); });
+}
+
+// __reduce_ex__ for every pickle protocol: copyreg.__newobj__(cls) then
+// __setstate__(state). Without it, protocols 0 and 1 go through copyreg's
+// generic path, which a pybind11 object cannot take.
+py::tuple reduce_by_state(py::object self, py::object /*protocol*/) {
+    return py::make_tuple(py::module_::import("copyreg").attr("__newobj__"), py::make_tuple(py::type::of(self)),
+                          self.attr("__getstate__")());
+}
+
+void bind_state(py::module_& m) {
+    m.attr("STATE_FORMAT_VERSION") = kStateFormatVersion;
+}
+
 // ---------------------------------------------------------------- trackers ByteTrackTracker
 
 // (a, b): two new int64 arrays of length m copied from `a` and `b` (new reference).
@@ -514,6 +543,7 @@ struct TrackersEngine {
                s_class_id = py::str("class_id"), s_tracker_id = py::str("tracker_id"), s_data = py::str("data"),
                s_metadata = py::str("metadata"), s_take = py::str("take");
     explicit TrackersEngine(const TrackersConfig& c) : tracker(c) {}
+    explicit TrackersEngine(TrackersByteTracker t) : tracker(std::move(t)) {}
 };
 
 // Copies a real-valued, native-endian float32/float64 array (1-D or 2-D, any
@@ -801,6 +831,16 @@ PyObject* guarded(Body&& body) {
     return nullptr;
 }
 
+// The engine of `self`. These methods bypass pybind11's dispatcher, which
+// refuses instances whose __init__/__setstate__ never completed; do the same.
+TrackersEngine& engine_of(PyObject* self) {
+    auto* inst = reinterpret_cast<py::detail::instance*>(self);
+    py::detail::value_and_holder vh = inst->get_value_and_holder(py::detail::get_type_info(typeid(TrackersEngine)));
+    if (!vh || !vh.holder_constructed() || vh.value_ptr() == nullptr)
+        throw py::type_error("the tracker is not initialized (__init__ or __setstate__ did not complete)");
+    return *vh.template value_ptr<TrackersEngine>();
+}
+
 PyObject* update_arrays_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
     static const char* const names[3] = {"xyxy", "confidence", "timestamp"};
     PyObject* values[3] = {nullptr, Py_None, Py_None};
@@ -830,7 +870,7 @@ PyObject* update_arrays_fastcall(PyObject* self, PyObject* const* args, Py_ssize
         return nullptr;
     }
     return guarded([&] {
-        TrackersEngine& engine = py::cast<TrackersEngine&>(py::handle(self));
+        TrackersEngine& engine = engine_of(self);
         return py::object(trackers_update_arrays(engine, values[0], values[1], values[2]));
     });
 }
@@ -841,7 +881,7 @@ PyObject* update_detections_fastcall(PyObject* self, PyObject* const* args, Py_s
         return nullptr;
     }
     return guarded([&] {
-        TrackersEngine& engine = py::cast<TrackersEngine&>(py::handle(self));
+        TrackersEngine& engine = engine_of(self);
         return trackers_update_detections(engine, args[0]);
     });
 }
@@ -871,7 +911,8 @@ void bind_trackers_byte_tracker(py::module_& m) {
     py::class_<TrackersEngine> cls(m, "TrackersByteTrackerCore", R"doc(
 Native engine of bytetrack_cpp.ByteTrackTracker: roboflow trackers' ByteTrackTracker
 (versions 2.2.0 and 2.6.1) on NumPy arrays. Use bytetrack_cpp.ByteTrackTracker,
-which adds update(sv.Detections) on top of this class.
+which adds update(sv.Detections) on top of this class. pickle / copy save and
+restore the complete engine state (versioned, see STATE_FORMAT_VERSION).
 )doc");
     cls.def(py::init([](int lost_track_buffer, double frame_rate, double track_activation_threshold,
                          int minimum_consecutive_frames, double minimum_iou_threshold,
@@ -923,6 +964,13 @@ which adds update(sv.Detections) on top of this class.
         .def_property_readonly("last_timestamp_outcome",
                                [](const TrackersEngine& s) { return timestamp_outcome_name(s.tracker.timestamp_outcome()); },
                                "'none', 'bootstrap', 'advanced', 'duplicate', 'backwards' or 'non_finite'.")
+        .def(py::pickle(
+                 [](const TrackersEngine& e) { return py::bytes(save_state(e.tracker)); },
+                 [](py::object state) {
+                     return std::make_unique<TrackersEngine>(load_trackers_state(state_bytes(state)));
+                 }),
+             "Complete engine state as bytes (see STATE_FORMAT_VERSION); ByteTrackTracker pickles it.")
+        .def("__reduce_ex__", &reduce_by_state)
         .def("_set_detections_type", [](TrackersEngine& s, py::object type) { s.detections_type = std::move(type); },
              "Registers the supervision.Detections class whose instances update() may build directly.")
         .def("_track_state", [](const TrackersEngine& s) {
@@ -956,33 +1004,37 @@ get ids that are unique across all of them.
         });
 }
 
-// ---------------------------------------------------------------- state (pickle / deepcopy)
-
-// The state blob of save_state/load_state (tracker_state.hpp) as bytes.
-std::string state_bytes(py::handle state) {
-    if (!py::isinstance<py::bytes>(state))
-        throw py::type_error("state must be bytes (as produced by __getstate__), got " +
-                             std::string(py::str(py::type::of(state).attr("__name__"))));
-    return std::string(py::reinterpret_borrow<py::bytes>(state));
-}
-
-// pickle.dumps / copy.deepcopy support for an engine with save_state and a loader.
-template <class Engine, class Loader>
-auto state_pickle(Loader load) {
-    return py::pickle([](const Engine& e) { return py::bytes(save_state(e)); },
-                      [load](py::object state) { return load(state_bytes(state)); });
-}
-
-// __reduce_ex__ for every pickle protocol: copyreg.__newobj__(cls) then
-// __setstate__(state). Without it, protocols 0 and 1 go through copyreg's
-// generic path, which a pybind11 object cannot take.
-py::tuple reduce_by_state(py::object self, py::object /*protocol*/) {
-    return py::make_tuple(py::module_::import("copyreg").attr("__newobj__"), py::make_tuple(py::type::of(self)),
-                          self.attr("__getstate__")());
-}
-
-void bind_state(py::module_& m) {
-    m.attr("STATE_FORMAT_VERSION") = kStateFormatVersion;
+// Classes without state support must refuse pickling with a TypeError: through
+// copyreg's generic path (pickle protocols 0 and 1) a pybind11 object would
+// terminate the process. IdCounter pickles as its start and position. Called
+// after every class is bound.
+void guard_pickling(py::module_& m) {
+    m.def("_id_counter_at", [](std::int64_t start, std::int64_t next) {
+        auto c = std::make_shared<IdCounter>(start);
+        c->set_next(next);
+        return c;
+    });
+    py::object counter_cls = m.attr("IdCounter");
+    py::setattr(counter_cls, "__reduce_ex__",
+                py::cpp_function(
+                    [](const IdCounter& c, py::object) {
+                        return py::make_tuple(py::module_::import("bytetrack_cpp._core").attr("_id_counter_at"),
+                                              py::make_tuple(c.start(), c.peek()));
+                    },
+                    py::is_method(counter_cls)));
+    for (const char* name : {"Tracks", "SceneGenerator"}) {
+        if (!py::hasattr(m, name)) continue;
+        py::object cls = m.attr(name);
+        const std::string type_name = name;
+        py::setattr(cls, "__reduce_ex__",
+                    py::cpp_function(
+                        [type_name](py::object self, py::object) -> py::object {
+                            throw py::type_error("cannot pickle '" +
+                                                 std::string(py::str(py::type::of(self).attr("__name__"))) +
+                                                 "' object (" + type_name + " holds no tracker state)");
+                        },
+                        py::is_method(cls)));
+    }
 }
 
 // ---------------------------------------------------------------- BYTETracker
@@ -1254,6 +1306,10 @@ public:
         ctx_ = std::make_unique<MultiStreamTracker>(std::move(factory), threads, max_idle, std::move(ids));
     }
 
+    // A restored context (state restore); `params` as the saved object had them.
+    PyMultiStreamTracker(std::unique_ptr<MultiStreamTracker> ctx, py::dict params)
+        : ctx_(std::move(ctx)), engine_params_(std::move(params)), engine_name_(ctx_->engine().name()) {}
+
     MultiStreamTracker& ctx() { return *ctx_; }
     const py::dict& engine_params() const { return engine_params_; }
     const std::string& engine_name() const { return engine_name_; }
@@ -1345,6 +1401,16 @@ renaming of ids. update_batch() numbers new tracks stream by stream in batch
 order, whichever thread updated them: the result is the same for any thread
 count and equals calling update() on each entry in that order (when no other
 thread takes ids meanwhile).
+
+pickle / copy.deepcopy / copy.copy give an independent context that continues
+exactly (same streams, evictions, ids, boxes to the last bit): the state holds
+the engine and its parameters, threads, max_idle_frames, the update count, every
+stream's tracker and idle clock, and the id counter's start and position
+(versioned, see STATE_FORMAT_VERSION). A shared id_counter is not shared by the
+copy: the restored context gets its own counter with the same start, continuing
+at the saved position (the original counter is not touched, and reset() on the
+copy restarts its own counter). A state taken while other threads update the
+context is consistent per stream; for an exact continuation save between calls.
 )doc")
         .def(py::init([](py::handle threads, py::handle max_idle, py::handle engine, py::kwargs kwargs) {
                  const int n_threads =
@@ -1450,6 +1516,34 @@ context's threads; new ids are numbered afterwards in batch order, so the result
 is the same for any thread count. If any entry is invalid, ValueError/TypeError
 is raised and no stream is created or changed.
 )doc")
+        .def(py::pickle(
+                 [](Self& self) {
+                     std::string blob;
+                     {
+                         py::gil_scoped_release release;  // waits for calls in flight on other threads
+                         blob = save_state(self.ctx());
+                     }
+                     return py::make_tuple(py::bytes(blob), py::dict(self.engine_params()));
+                 },
+                 [](py::object state) {
+                     if (!py::isinstance<py::tuple>(state) || py::len(state) != 2 ||
+                         !py::isinstance<py::dict>(py::reinterpret_borrow<py::tuple>(state)[1]))
+                         throw py::type_error("state must be a tuple (bytes, dict) as produced by __getstate__");
+                     py::tuple parts = py::reinterpret_borrow<py::tuple>(state);
+                     const std::string blob = state_bytes(parts[0]);
+                     py::dict params = py::reinterpret_borrow<py::dict>(parts[1]);
+                     std::unique_ptr<MultiStreamTracker> ctx = load_multi_stream_state(blob);
+                     // engine_params must describe the engine the blob holds.
+                     const auto factory = make_engine(ctx->engine().name(), params);
+                     StateWriter expected, got;
+                     factory->save_config(expected);
+                     ctx->engine().save_config(got);
+                     if (expected.bytes() != got.bytes())
+                         throw py::value_error("state: engine parameters do not match the saved engine configuration");
+                     return std::make_unique<Self>(std::move(ctx), py::dict(params));
+                 }),
+             "State as (bytes, engine_params); see the class docstring.")
+        .def("__reduce_ex__", &reduce_by_state)
         .def(
             "remove_stream",
             [](Self& self, py::handle stream_id) {
@@ -1732,4 +1826,5 @@ PYBIND11_MODULE(_core, m) {
     bind_scene_generator(m);
     bind_state(m);
     bind_supervision_byte_track(m);
+    guard_pickling(m);
 }

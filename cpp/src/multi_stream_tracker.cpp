@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace bytetrack {
 
@@ -210,6 +212,84 @@ std::int64_t MultiStreamTracker::stream_frame_id(StreamId id) const {
     if (!s) throw std::out_of_range("no stream " + std::to_string(id));
     std::lock_guard<std::mutex> lock(s->mutex);
     return s->engine ? s->engine->frame_id() : 0;
+}
+
+// ---------------------------------------------------------------- state
+
+namespace {
+constexpr const char* kMultiStreamName = "MultiStreamTracker";
+}  // namespace
+
+void MultiStreamTracker::save_state(StateWriter& w) const {
+    std::shared_lock<std::shared_mutex> lock(map_mutex_);
+    std::vector<std::pair<StreamId, StreamState*>> streams;
+    streams.reserve(streams_.size());
+    for (const auto& entry : streams_) streams.emplace_back(entry.first, entry.second.get());
+    std::sort(streams.begin(), streams.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    // Ascending id order, as batches lock: no deadlock with a concurrent batch.
+    std::vector<std::unique_lock<std::mutex>> held;
+    held.reserve(streams.size());
+    for (const auto& entry : streams) held.emplace_back(entry.second->mutex);
+
+    w.header(kMultiStreamName);
+    engine_->save_config(w);
+    w.u32(static_cast<std::uint32_t>(pool_.threads()));
+    w.u64(max_idle_);
+    w.u64(updates_.load(std::memory_order_relaxed));
+    w.i64(ids_->start());
+    w.i64(ids_->peek());
+    w.u64(streams.size());
+    for (const auto& entry : streams) {
+        w.u64(entry.first);
+        w.u64(entry.second->last_update.load(std::memory_order_relaxed));
+        entry.second->engine->save(w);
+    }
+}
+
+std::unique_ptr<MultiStreamTracker> MultiStreamTracker::load_state(StateReader& r) {
+    r.header(kMultiStreamName);
+    std::shared_ptr<const EngineFactory> engine = read_engine_factory(r);
+    const std::uint32_t threads = r.u32();
+    if (threads < 1 || threads > static_cast<std::uint32_t>(kMaxThreads)) StateReader::fail("bad thread count");
+    const std::uint64_t max_idle = r.u64();
+    const std::uint64_t updates = r.u64();
+    // The limits the constructor's callers enforce, so that no idle arithmetic can wrap.
+    if (max_idle != kNoEviction && max_idle > static_cast<std::uint64_t>(INT64_MAX) - 1)
+        StateReader::fail("bad max_idle_frames");
+    if (updates > static_cast<std::uint64_t>(INT64_MAX)) StateReader::fail("bad update count");
+    const std::int64_t id_start = r.i64();
+    const std::int64_t id_next = r.i64();
+    if (id_next < id_start) StateReader::fail("id counter position before its start");
+    // Each stream: id, last update, and an engine state (a header at least).
+    const std::size_t count = r.count(8 + 8 + 4 + 4 + 8);
+    StreamMap streams;
+    streams.reserve(count);
+    StreamId previous = 0;
+    for (std::size_t k = 0; k < count; ++k) {
+        const StreamId id = r.u64();
+        if (k > 0 && id <= previous) StateReader::fail("stream ids not ascending");
+        previous = id;
+        const std::uint64_t last = r.u64();
+        if (last > updates) StateReader::fail("stream updated after the context's last update");
+        auto s = std::make_shared<StreamState>();
+        s->engine = engine->load(r);
+        s->last_update.store(last, std::memory_order_relaxed);
+        streams.emplace(id, std::move(s));
+    }
+
+    auto ids = std::make_shared<IdCounter>(id_start);
+    ids->set_next(id_next);
+    auto ctx = std::make_unique<MultiStreamTracker>(std::move(engine), static_cast<int>(threads), max_idle,
+                                                    std::move(ids));
+    ctx->owns_ids_ = true;
+    ctx->streams_ = std::move(streams);
+    ctx->updates_.store(updates, std::memory_order_relaxed);
+    // The exact next due update; the saved context's bound may have been lower,
+    // which only makes it scan earlier, never evict differently.
+    for (const auto& entry : ctx->streams_)
+        ctx->lower_eviction_bound(entry.second->last_update.load(std::memory_order_relaxed));
+    return ctx;
 }
 
 // ---------------------------------------------------------------- eviction

@@ -1,5 +1,9 @@
 #include "bytetrack/tracker_engine.hpp"
 
+#include <utility>
+
+#include "bytetrack/tracker_state.hpp"
+
 namespace bytetrack {
 
 namespace {
@@ -9,6 +13,7 @@ namespace {
 class ByteTrackEngine final : public TrackerEngine {
 public:
     explicit ByteTrackEngine(const TrackerConfig& config) : tracker_(config) {}
+    explicit ByteTrackEngine(BYTETracker tracker) : tracker_(std::move(tracker)) {}
 
     const std::vector<TrackOutput>& update(const double* xyxy, const double* scores,
                                            const std::int64_t* class_ids, std::size_t n) override {
@@ -21,6 +26,9 @@ public:
     std::int64_t frame_id() const override { return tracker_.frame_id(); }
     std::size_t num_live_tracks() const override { return tracker_.num_live_tracks(); }
     std::size_t heap_bytes() const override { return sizeof(*this) + tracker_.heap_bytes(); }
+    // The tracker with its private counter: the provisional ids it hands out
+    // next depend on that counter's position, so it is saved too.
+    void save(StateWriter& w) const override { write_byte_tracker(w, tracker_); }
 
 private:
     BYTETracker tracker_;
@@ -39,6 +47,26 @@ std::unique_ptr<TrackerEngine> ByteTrackEngineFactory::create() const {
 void ByteTrackEngineFactory::validate(const double* xyxy, const double* scores, const std::int64_t*,
                                       std::size_t n) const {
     BYTETracker::validate_detections(xyxy, scores, n);
+}
+
+void ByteTrackEngineFactory::save_config(StateWriter& w) const {
+    w.str(name());
+    write_config(w, config_);
+}
+
+std::unique_ptr<TrackerEngine> ByteTrackEngineFactory::load(StateReader& r) const {
+    BYTETracker tracker = read_byte_tracker(r);
+    StateWriter expected, got;
+    write_config(expected, config_);
+    write_config(got, tracker.config());
+    if (expected.bytes() != got.bytes()) StateReader::fail("a stream's tracker does not match the engine configuration");
+    return std::make_unique<ByteTrackEngine>(std::move(tracker));
+}
+
+std::shared_ptr<const EngineFactory> read_engine_factory(StateReader& r) {
+    const std::string name = r.str();
+    if (name != "bytetrack") StateReader::fail("unknown engine '" + name + "'");
+    return std::make_shared<ByteTrackEngineFactory>(read_config(r));
 }
 
 }  // namespace bytetrack

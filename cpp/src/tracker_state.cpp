@@ -1,6 +1,11 @@
 #include "bytetrack/tracker_state.hpp"
 
+#include "bytetrack/lapjv.hpp"
+
+#include <cfloat>
 #include <cmath>
+#include <cstdint>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -223,6 +228,144 @@ SupervisionByteTrack load_supervision_state(const std::string& blob) {
     write_config(got, core.config());
     if (expected.bytes() != got.bytes()) StateReader::fail("core tracker does not match the configuration");
     tracker.mutable_tracker() = std::move(core);
+    return tracker;
+}
+
+// ---------------------------------------------------------------- trackers ByteTrackTracker
+
+namespace {
+
+constexpr const char* kTrackersName = "TrackersByteTracker";
+// Fixed part of an encoded TrackersTrack.
+constexpr std::size_t kTrackersTrackBytes = 8 * (8 + 4) + 1 + 8 * 3 + 8;
+// Counters beyond this cannot come from any real run; refusing them keeps the
+// increments in update() far from overflow.
+constexpr std::int64_t kMaxCount = std::int64_t{1} << 62;
+
+std::int64_t read_int32(StateReader& r, const char* what) {
+    const std::int64_t v = r.i64();
+    if (v < INT32_MIN || v > INT32_MAX) StateReader::fail(std::string(what) + " out of range");
+    return v;
+}
+
+bool float32_exact(double v) {
+    return std::fabs(v) <= FLT_MAX && static_cast<double>(static_cast<float>(v)) == v;
+}
+
+void write_trackers_track(StateWriter& w, const TrackersTrack& t) {
+    for (double v : t.kf.x) w.f64(v);
+    for (double v : t.kf.P) w.f64(v);
+    w.boolean(t.kf.float32_state);
+    w.i64(t.tracker_id);
+    w.i64(t.updates);
+    w.i64(t.time_since_update);
+    w.f64(t.seconds_since_update);
+}
+
+TrackersTrack read_trackers_track(StateReader& r, TrackersVersion version, std::int64_t next_id) {
+    TrackersTrack t;
+    for (double& v : t.kf.x) v = r.f64();
+    for (double& v : t.kf.P) v = r.f64();
+    t.kf.float32_state = r.boolean();
+    t.tracker_id = r.i64();
+    t.updates = r.i64();
+    t.time_since_update = r.i64();
+    t.seconds_since_update = r.f64();
+    if (!all_plausible(t.kf.x, 8) || !all_plausible(t.kf.P, 4))
+        StateReader::fail("implausible number in a track (corrupted state)");
+    if (version == TrackersVersion::V2_2_0) {
+        // 2.2.0 keeps the covariance (and, until promoted, the state) in float32.
+        for (double v : t.kf.P) {
+            if (!float32_exact(v)) StateReader::fail("covariance of a 2.2.0 track is not float32 (corrupted state)");
+        }
+        if (t.kf.float32_state) {
+            for (double v : t.kf.x) {
+                if (!float32_exact(v)) StateReader::fail("float32 track holds a non-float32 value (corrupted state)");
+            }
+        }
+    } else if (t.kf.float32_state) {
+        StateReader::fail("float32 track in a 2.6.1 state (corrupted state)");
+    }
+    if (!(t.kf.P[0] >= 0.0) || !(t.kf.P[3] >= 0.0)) StateReader::fail("negative variance in a track (corrupted state)");
+    const double bound = 1.001 * std::sqrt(t.kf.P[0] * t.kf.P[3]) + 1e-300;
+    if (!(std::fabs(t.kf.P[1]) <= bound) || !(std::fabs(t.kf.P[2]) <= bound))
+        StateReader::fail("covariance block is not positive semi-definite (corrupted state)");
+    if (t.tracker_id < -1 || t.tracker_id >= next_id) StateReader::fail("bad tracker id in a track");
+    if (t.updates < 0 || t.updates > kMaxCount || t.time_since_update < 0 || t.time_since_update > kMaxCount)
+        StateReader::fail("bad counter in a track");
+    if (!(t.seconds_since_update >= 0.0 && t.seconds_since_update <= kMaxMagnitude))
+        StateReader::fail("bad seconds_since_update in a track");
+    return t;
+}
+
+}  // namespace
+
+std::string save_state(const TrackersByteTracker& tracker) {
+    StateWriter w;
+    w.header(kTrackersName);
+    const TrackersConfig& c = tracker.config();
+    w.i64(c.lost_track_buffer);
+    w.f64(c.frame_rate);
+    w.f64(c.track_activation_threshold);
+    w.i64(c.minimum_consecutive_frames);
+    w.f64(c.minimum_iou_threshold);
+    w.f64(c.high_conf_det_threshold);
+    w.u32(static_cast<std::uint32_t>(c.version));
+    w.i64(tracker.next_id());
+    double anchor = 0.0;
+    const bool has_anchor = tracker.last_timestamp(anchor);
+    w.boolean(has_anchor);
+    w.f64(anchor);
+    w.boolean(tracker.skipped());
+    w.u32(static_cast<std::uint32_t>(tracker.timestamp_outcome()));
+    w.u64(tracker.tracks().size());
+    for (const TrackersTrack& t : tracker.tracks()) write_trackers_track(w, t);
+    return w.take();
+}
+
+TrackersByteTracker load_trackers_state(const std::string& blob) {
+    StateReader r(blob.data(), blob.size());
+    r.header(kTrackersName);
+    TrackersConfig c;
+    c.lost_track_buffer = static_cast<int>(read_int32(r, "lost_track_buffer"));
+    c.frame_rate = r.f64();
+    c.track_activation_threshold = r.f64();
+    c.minimum_consecutive_frames = static_cast<int>(read_int32(r, "minimum_consecutive_frames"));
+    c.minimum_iou_threshold = r.f64();
+    c.high_conf_det_threshold = r.f64();
+    const std::uint32_t version = r.u32();
+    if (version > static_cast<std::uint32_t>(TrackersVersion::V2_6_1)) StateReader::fail("unknown trackers version");
+    c.version = static_cast<TrackersVersion>(version);
+    TrackersByteTracker tracker(c);  // validates the configuration
+    const std::int64_t next_id = r.i64();
+    if (next_id < 0 || next_id > kMaxCount) StateReader::fail("bad next id");
+    const bool has_anchor = r.boolean();
+    const double anchor = r.f64();
+    if (!std::isfinite(anchor)) StateReader::fail("non-finite timestamp anchor");
+    if (has_anchor && c.version == TrackersVersion::V2_2_0) StateReader::fail("timestamp anchor in a 2.2.0 state");
+    const bool skipped = r.boolean();
+    const std::uint32_t outcome = r.u32();
+    if (outcome > static_cast<std::uint32_t>(TimestampOutcome::NonFinite)) StateReader::fail("bad timestamp outcome");
+    std::vector<TrackersTrack> tracks(r.count(kTrackersTrackBytes));
+    if (tracks.size() > static_cast<std::size_t>(LapjvSolver::kMaxSize)) StateReader::fail("too many tracks");
+    for (auto& t : tracks) t = read_trackers_track(r, c.version, next_id);
+    r.finish();
+    tracker.restore(std::move(tracks), next_id, has_anchor, anchor, skipped, static_cast<TimestampOutcome>(outcome));
+    return tracker;
+}
+
+// ---------------------------------------------------------------- MultiStreamTracker
+
+std::string save_state(const MultiStreamTracker& tracker) {
+    StateWriter w;
+    tracker.save_state(w);
+    return w.take();
+}
+
+std::unique_ptr<MultiStreamTracker> load_multi_stream_state(const std::string& blob) {
+    StateReader r(blob.data(), blob.size());
+    std::unique_ptr<MultiStreamTracker> tracker = MultiStreamTracker::load_state(r);
+    r.finish();
     return tracker;
 }
 

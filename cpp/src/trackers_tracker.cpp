@@ -85,6 +85,18 @@ void TrackersByteTracker::reset() {
     timestamp_outcome_ = TimestampOutcome::None;
 }
 
+void TrackersByteTracker::restore(std::vector<TrackersTrack> tracks, std::int64_t next_id, bool has_last_timestamp,
+                                  double last_timestamp, bool skipped, TimestampOutcome outcome) {
+    tracks_ = std::move(tracks);
+    next_id_ = next_id;
+    has_last_timestamp_ = has_last_timestamp;
+    last_timestamp_ = last_timestamp;
+    rows_.clear();
+    ids_.clear();
+    skipped_ = skipped;
+    timestamp_outcome_ = outcome;
+}
+
 void TrackersByteTracker::validate(const TrackersFrame& frame) {
     if (frame.n > 0 && frame.xyxy == nullptr) throw std::invalid_argument("xyxy is missing");
     for (std::size_t k = 0; k < 4 * frame.n; ++k) {

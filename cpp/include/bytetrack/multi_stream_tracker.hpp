@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bytetrack/id_counter.hpp"
+#include "bytetrack/state_io.hpp"
 #include "bytetrack/thread_pool.hpp"
 #include "bytetrack/tracker_engine.hpp"
 
@@ -149,6 +150,21 @@ public:
     std::uint64_t max_idle_frames() const { return max_idle_; }
     const std::shared_ptr<IdCounter>& id_counter() const { return ids_; }
     bool owns_id_counter() const { return owns_ids_; }
+
+    // State save/restore (pickle). save_state writes the engine configuration,
+    // threads, max_idle_frames, the update count, the id counter's start and
+    // position, and every stream (ascending id) with its engine's complete
+    // state and its last update. It holds every stream's lock meanwhile, so the
+    // snapshot is consistent with itself; calls racing with it land before or
+    // after it, except that the update count and id position may include an
+    // update() that has begun but not yet locked its stream.
+    void save_state(StateWriter& w) const;
+    // A new context continuing exactly where the saved one was: same streams,
+    // idle clocks and next ids. It always owns its id counter (start and position
+    // as saved), also when the saved context shared one: sharing is a relation
+    // between live objects and cannot be saved. Throws std::invalid_argument
+    // ("state: ...") on a malformed or incompatible blob.
+    static std::unique_ptr<MultiStreamTracker> load_state(StateReader& r);
 
 private:
     using StreamMap = std::unordered_map<StreamId, std::shared_ptr<StreamState>>;

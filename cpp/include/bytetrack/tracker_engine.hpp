@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bytetrack/byte_tracker.hpp"
+#include "bytetrack/state_io.hpp"
 
 namespace bytetrack {
 
@@ -38,6 +39,9 @@ public:
     virtual std::size_t num_live_tracks() const = 0;
     // Heap bytes held (an estimate: vector capacities, not allocator overhead).
     virtual std::size_t heap_bytes() const = 0;
+
+    // Complete state (state save/restore); EngineFactory::load reads it back.
+    virtual void save(StateWriter& w) const = 0;
 };
 
 // Makes engines of one kind and configuration, and checks their input.
@@ -51,7 +55,17 @@ public:
     // state. Throws std::invalid_argument naming the argument.
     virtual void validate(const double* xyxy, const double* scores, const std::int64_t* class_ids,
                           std::size_t n) const = 0;
+
+    // The factory's configuration (state save/restore); read_engine_factory reads it.
+    virtual void save_config(StateWriter& w) const = 0;
+    // An engine of this factory's configuration from what TrackerEngine::save
+    // wrote; throws std::invalid_argument ("state: ...") on malformed data or a
+    // state of another configuration.
+    virtual std::unique_ptr<TrackerEngine> load(StateReader& r) const = 0;
 };
+
+// A factory from what EngineFactory::save_config wrote (any engine kind).
+std::shared_ptr<const EngineFactory> read_engine_factory(StateReader& r);
 
 // Engine "bytetrack": BYTETracker with any of its presets.
 class ByteTrackEngineFactory : public EngineFactory {
@@ -61,6 +75,8 @@ public:
     std::unique_ptr<TrackerEngine> create() const override;
     void validate(const double* xyxy, const double* scores, const std::int64_t* class_ids,
                   std::size_t n) const override;
+    void save_config(StateWriter& w) const override;
+    std::unique_ptr<TrackerEngine> load(StateReader& r) const override;
     const TrackerConfig& config() const { return config_; }
 
 private:

@@ -5,8 +5,10 @@
 #include <string>
 
 #include "bytetrack/byte_tracker.hpp"
+#include "bytetrack/multi_stream_tracker.hpp"
 #include "bytetrack/state_io.hpp"
 #include "bytetrack/supervision_byte_track.hpp"
+#include "bytetrack/trackers_tracker.hpp"
 
 namespace bytetrack {
 
@@ -33,5 +35,16 @@ BYTETracker load_state(const std::string& blob, std::shared_ptr<IdCounter> ids =
 // sv.ByteTrack: its configuration, then the core tracker's state (as above).
 std::string save_state(const SupervisionByteTrack& tracker);
 SupervisionByteTrack load_supervision_state(const std::string& blob);
+
+// trackers' ByteTrackTracker: its configuration, the next id, the 2.6.1 timestamp
+// anchor, what the last update reported (skipped, timestamp outcome) and every
+// track in list order with its Kalman state (8 positions/velocities, the shared
+// 2x2 covariance block, the float32 flag of 2.2.0) and counters.
+std::string save_state(const TrackersByteTracker& tracker);
+TrackersByteTracker load_trackers_state(const std::string& blob);
+
+// MultiStreamTracker (see MultiStreamTracker::save_state / load_state).
+std::string save_state(const MultiStreamTracker& tracker);
+std::unique_ptr<MultiStreamTracker> load_multi_stream_state(const std::string& blob);
 
 }  // namespace bytetrack

@@ -98,6 +98,11 @@ public:
     const std::vector<TrackersTrack>& tracks() const { return tracks_; }
     std::int64_t next_id() const { return next_id_; }
 
+    // Replaces the whole state (state restore): the tracks in list order, the
+    // next id, the timestamp anchor and what the last update reported.
+    void restore(std::vector<TrackersTrack> tracks, std::int64_t next_id, bool has_last_timestamp,
+                 double last_timestamp, bool skipped, TimestampOutcome outcome);
+
 private:
     struct Timing {
         double step = 1.0;   // Kalman step in frames; <= 0 skips the predict
