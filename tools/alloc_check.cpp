@@ -12,20 +12,10 @@
 
 #include "bytetrack/byte_tracker.hpp"
 #include "bytetrack/scene_generator.hpp"
+#include "alloc_counter.hpp"
 #include "bytetrack/supervision_byte_track.hpp"
 #include "bytetrack/trackers_tracker.hpp"
 
-namespace {
-std::atomic<long long> g_allocations{0};
-}
-
-void* operator new(std::size_t size) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(size ? size : 1)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 int main(int argc, char** argv) {
     const int frames = argc > 1 ? std::atoi(argv[1]) : 2000;
@@ -50,12 +40,12 @@ int main(int argc, char** argv) {
         std::size_t outputs[2] = {0, 0};
         for (int pass = 0; pass < 2; ++pass) {
             tracker.reset();
-            const long long before = g_allocations.load();
+            const long long before = alloc_counter::count();
             for (const auto& f : recorded) {
                 const auto& out = tracker.update(f.xyxy.data(), f.scores.data(), f.class_ids.data(), f.size());
                 outputs[pass] += out.size();
             }
-            counts[pass] = g_allocations.load() - before;
+            counts[pass] = alloc_counter::count() - before;
         }
         const bool ok = counts[1] == 0 && outputs[0] == outputs[1];
         std::printf("%-17s first pass %lld allocations, warm pass %lld allocations over %d frames: %s\n", preset,
@@ -74,13 +64,13 @@ int main(int argc, char** argv) {
             long long reported[2] = {0, 0};
             for (int pass = 0; pass < 2; ++pass) {
                 tracker.reset();
-                const long long before = g_allocations.load();
+                const long long before = alloc_counter::count();
                 for (const auto& f : recorded) {
                     if (f.size() > ids.size()) return 2;
                     tracker.update(f.xyxy.data(), f.scores.data(), f.size(), false, ids.data());
                     for (std::size_t i = 0; i < f.size(); ++i) reported[pass] += ids[i] >= 0 ? 1 : 0;
                 }
-                counts[pass] = g_allocations.load() - before;
+                counts[pass] = alloc_counter::count() - before;
             }
             const bool ok = counts[1] == 0 && reported[0] == reported[1];
             std::printf("sv %-12s min=%d first pass %lld allocations, warm pass %lld allocations over %d frames: %s\n",
@@ -98,7 +88,7 @@ int main(int argc, char** argv) {
         std::size_t outputs[2] = {0, 0};
         for (int pass = 0; pass < 2; ++pass) {
             tracker.reset();
-            const long long before = g_allocations.load();
+            const long long before = alloc_counter::count();
             for (const auto& f : recorded) {
                 bytetrack::TrackersFrame in;
                 in.xyxy = f.xyxy.data();
@@ -107,7 +97,7 @@ int main(int argc, char** argv) {
                 in.n = f.size();
                 outputs[pass] += tracker.update(in);
             }
-            counts[pass] = g_allocations.load() - before;
+            counts[pass] = alloc_counter::count() - before;
         }
         const bool ok = counts[1] == 0 && outputs[0] == outputs[1];
         std::printf("trackers %-8s first pass %lld allocations, warm pass %lld allocations over %d frames: %s\n",

@@ -13,18 +13,8 @@
 
 #include "bytetrack/multi_stream_tracker.hpp"
 #include "bytetrack/scene_generator.hpp"
+#include "alloc_counter.hpp"
 
-namespace {
-std::atomic<long long> g_allocations{0};
-}
-
-void* operator new(std::size_t size) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(size ? size : 1)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 int main(int argc, char** argv) {
     const int frames = argc > 1 ? std::atoi(argv[1]) : 300;
@@ -50,7 +40,7 @@ int main(int argc, char** argv) {
         long long counts[3] = {0, 0, 0};
         std::int64_t checksum = 0;
         for (int play = 0; play < 3; ++play) {
-            const long long before = g_allocations.load();
+            const long long before = alloc_counter::count();
             for (int t = 0; t < frames; ++t) {
                 for (int s = 0; s < streams; ++s) {
                     const auto& f = scenes[s][static_cast<std::size_t>(t)];
@@ -64,7 +54,7 @@ int main(int argc, char** argv) {
                         checksum = checksum * 31 + out.tracks(k)[i].track_id + static_cast<std::int64_t>(k);
                 }
             }
-            counts[play] = g_allocations.load() - before;
+            counts[play] = alloc_counter::count() - before;
         }
         checksums.push_back(checksum);
         const bool ok = counts[2] == 0;
