@@ -267,13 +267,17 @@ def format_metrics_table(rows: dict) -> str:
 
 
 def demo_scene_path() -> Path:
-    """The scene bundled with the package (also inside the wheel)."""
+    """The bundled demo scene: installed into the package by the wheel build, or the
+    source checkout's data/demo_scene.json (editable installs)."""
     try:
         from importlib.resources import files
 
-        return Path(str(files("bytetrack_cpp") / "data" / "demo_scene.json"))
+        installed = Path(str(files("bytetrack_cpp") / "data" / "demo_scene.json"))
     except (ImportError, TypeError):
-        return Path(__file__).resolve().parent / "data" / "demo_scene.json"
+        installed = Path(__file__).resolve().parent / "data" / "demo_scene.json"
+    if installed.is_file():
+        return installed
+    return Path(__file__).resolve().parents[1] / "data" / "demo_scene.json"
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

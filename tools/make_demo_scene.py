@@ -1,9 +1,9 @@
-"""Regenerates the demo scene bundled with the package (bytetrack_cpp/data/demo_scene.json).
+"""Regenerates the demo scene bundled with the package (data/demo_scene.json, installed into the wheel).
 
 The scene comes from the project's own deterministic generator (bytetrack_cpp.generate_scene), so the
 file can always be rebuilt bit for bit:
 
-    python tools/make_demo_scene.py            # writes bytetrack_cpp/data/demo_scene.json
+    python tools/make_demo_scene.py            # writes data/demo_scene.json
     python tools/make_demo_scene.py --check    # exits 1 if the bundled file differs from a fresh one
 
 It is stored in the JSON detection format that ``bytetrack-cpp track`` reads ({"frame_rate", "detections":
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import bytetrack_cpp
 
-OUTPUT = Path(__file__).resolve().parents[1] / "bytetrack_cpp" / "data" / "demo_scene.json"
+OUTPUT = Path(__file__).resolve().parents[1] / "data" / "demo_scene.json"
 SCENE = {"num_frames": 300, "objects_per_frame": 15.0, "seed": 7}
 FRAME_RATE = 30
 
