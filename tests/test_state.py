@@ -12,6 +12,7 @@ import pytest
 
 import bytetrack_cpp
 from refdata import load_input
+from state_helpers import as_tuple, restore_by
 
 # (input, flavour) x presets; two MOT17 sequences and the palace video.
 SEQUENCES = ["palace-yolox", "mot-MOT17-04-FRCNN", "mot-MOT17-09-FRCNN"]
@@ -19,20 +20,8 @@ PRESETS = {"ifzhang": "python", "ifzhang-cpp": "cpp", "ifzhang-cpp-2021": "cpp"}
 CUT_FRACTIONS = (0.05, 0.2, 0.45, 0.7, 0.95)
 
 
-def as_tuple(tracks):
-    """Everything a frame's output holds, as exact bytes."""
-    return (tracks.track_id.tobytes(), tracks.xyxy.tobytes(), tracks.score.tobytes(),
-            tracks.class_id.tobytes(), tracks.det_index.tobytes())
 
 
-def restore_by(how, tracker):
-    if how == "pickle":
-        return pickle.loads(pickle.dumps(tracker, protocol=pickle.HIGHEST_PROTOCOL))
-    if how == "deepcopy":
-        return copy.deepcopy(tracker)
-    if how == "copy":
-        return copy.copy(tracker)
-    raise ValueError(how)
 
 
 @pytest.mark.parametrize("preset", sorted(PRESETS))

@@ -8,11 +8,11 @@ the shared counter, boxes, scores, class ids and det_index to the last bit.
 import copy
 import pickle
 
-import numpy as np
 import pytest
 
 import bytetrack_cpp
 from refdata import load_input
+from state_helpers import as_tuple, restore_by
 
 # Eight real streams (some end early and go idle, one starts late), at most 240 frames each.
 STREAM_SOURCES = ["palace-yolox", "mot-MOT17-04-FRCNN", "mot-MOT17-09-FRCNN", "mot-MOT17-05-FRCNN",
@@ -21,19 +21,8 @@ MAX_FRAMES = 240
 LATE_START = 30  # the last stream's first frame
 
 
-def as_tuple(tracks):
-    return (tracks.track_id.tobytes(), tracks.xyxy.tobytes(), tracks.score.tobytes(),
-            tracks.class_id.tobytes(), tracks.det_index.tobytes())
 
 
-def restore_by(how, tracker):
-    if how == "pickle":
-        return pickle.loads(pickle.dumps(tracker, protocol=pickle.HIGHEST_PROTOCOL))
-    if how == "deepcopy":
-        return copy.deepcopy(tracker)
-    if how == "copy":
-        return copy.copy(tracker)
-    raise ValueError(how)
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ import pytest
 import bytetrack_cpp
 from bytetrack_cpp import ByteTrackTracker
 from refdata import load_input
+from state_helpers import restore_by
 
 sv = pytest.importorskip("supervision")
 
@@ -24,14 +25,6 @@ VERSIONS = ["2.6.1", "2.2.0"]
 CUT_FRACTIONS = (0.05, 0.2, 0.45, 0.7, 0.95)
 
 
-def restore_by(how, tracker):
-    if how == "pickle":
-        return pickle.loads(pickle.dumps(tracker, protocol=pickle.HIGHEST_PROTOCOL))
-    if how == "deepcopy":
-        return copy.deepcopy(tracker)
-    if how == "copy":
-        return copy.copy(tracker)
-    raise ValueError(how)
 
 
 def detections(frame):

@@ -320,18 +320,19 @@ double BYTETracker::pair_cost(const CostBox& a, bool a_f32, const CostBox& b, bo
 
 void BYTETracker::associate(const std::vector<int>& slots, const std::vector<Detection>& dets,
                             double thresh, bool fuse) {
-    if (sem_.assignment == AssignmentRule::ScipyClamped) {
-        associate_supervision(slots, dets, thresh, fuse);
-        return;
-    }
     matches_.clear();
     unmatched_rows_.clear();
     unmatched_cols_.clear();
     const int rows = static_cast<int>(slots.size());
     const int cols = static_cast<int>(dets.size());
     if (rows == 0 || cols == 0) {
+        // Everything unmatched, ascending (supervision's tuple(range(n)) too).
         for (int r = 0; r < rows; ++r) unmatched_rows_.push_back(r);
         for (int c = 0; c < cols; ++c) unmatched_cols_.push_back(c);
+        return;
+    }
+    if (sem_.assignment == AssignmentRule::ScipyClamped) {
+        associate_supervision(slots, dets, thresh, fuse);
         return;
     }
     // Sparse, per-component lapjv: same answer as the dense solve (see association.hpp).
@@ -366,17 +367,9 @@ void BYTETracker::associate(const std::vector<int>& slots, const std::vector<Det
 // and the unmatched indices in CPython set order.
 void BYTETracker::associate_supervision(const std::vector<int>& slots, const std::vector<Detection>& dets,
                                         double thresh, bool fuse) {
-    matches_.clear();
-    unmatched_rows_.clear();
-    unmatched_cols_.clear();
+    // Called by associate() with both sides non-empty and the outputs cleared.
     const int rows = static_cast<int>(slots.size());
     const int cols = static_cast<int>(dets.size());
-    if (rows == 0 || cols == 0) {
-        // supervision returns tuple(range(n)) here: ascending.
-        for (int r = 0; r < rows; ++r) unmatched_rows_.push_back(r);
-        for (int c = 0; c < cols; ++c) unmatched_cols_.push_back(c);
-        return;
-    }
     const bool tracks_f32 = all_float32(slots);
     // 0.27 fuses with scores of the input's dtype; 0.30 casts them to float32.
     const bool fuse_f32 = sem_.iou == IouRule::Supervision030 || input_f32_;
