@@ -6,8 +6,10 @@
 namespace bytetrack {
 
 namespace {
-// Below this many pairs, testing every pair is cheaper than building the grid.
-constexpr long long kAllPairsCells = 1024;
+// Below this many pairs, testing every pair is cheaper than building the grid
+// (bench_native: 50 objects per frame, ~1500-3000 pairs, 12.3 -> 10.0 us per
+// frame with 4096 instead of 1024; at 100 objects the grid wins).
+constexpr long long kAllPairsCells = 4096;
 }  // namespace
 
 bool SparseAssignment::solve(const Box* tracks, int rows, const Box* dets, const double* scores, int cols,

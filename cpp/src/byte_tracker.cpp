@@ -19,6 +19,10 @@ constexpr double kMaxCoordinate = 1e15;
 // 0 and the gain 0 / 0. Normalised coordinates stay far above it.
 constexpr double kMinSize = 1e-6;
 
+// Below this many tracked x lost pairs, duplicate removal tests every pair
+// (with AllPairsFilter's cheap reject) instead of building the grid.
+constexpr std::size_t kDuplicateAllPairsCells = 4096;
+
 // See LapjvSolver::kMaxSize; real scenes stay far below it.
 constexpr std::size_t kMaxAssignmentSize = LapjvSolver::kMaxSize;
 
@@ -723,6 +727,7 @@ void BYTETracker::remove_duplicates() {
         return;
     }
     const std::size_t nt = next_tracked_.size(), nl = next_lost_.size();
+    if (nt == 0 || nl == 0) return;
     drop_tracked_.assign(nt, 0);
     drop_lost_.assign(nl, 0);
     // Each pair decides on its own, so any enumeration of the overlapping pairs
@@ -734,6 +739,26 @@ void BYTETracker::remove_duplicates() {
     if (nt * nl <= 64) {
         for (std::size_t p = 0; p < nt; ++p)
             for (std::size_t q = 0; q < nl; ++q) check(p, q);
+    } else if (nt * nl <= kDuplicateAllPairsCells) {
+        // Every pair, with the widened-box test as a cheap reject. Boxes with a
+        // NaN or inf are never duplicates (their IoU is 0 or NaN), so whether
+        // the test keeps them does not matter. The longer list is stored, the
+        // shorter one queries it.
+        if (nl >= nt) {
+            lost_boxes_.resize(nl);
+            for (std::size_t q = 0; q < nl; ++q) lost_boxes_[q] = tracks_[next_lost_[q]].box;
+            dup_pairs_.build(lost_boxes_.data(), static_cast<int>(nl));
+            for (std::size_t p = 0; p < nt; ++p)
+                dup_pairs_.for_each_candidate(tracks_[next_tracked_[p]].box,
+                                              [&](int q) { check(p, static_cast<std::size_t>(q)); });
+        } else {
+            track_boxes_.resize(nt);
+            for (std::size_t p = 0; p < nt; ++p) track_boxes_[p] = tracks_[next_tracked_[p]].box;
+            dup_pairs_.build(track_boxes_.data(), static_cast<int>(nt));
+            for (std::size_t q = 0; q < nl; ++q)
+                dup_pairs_.for_each_candidate(tracks_[next_lost_[q]].box,
+                                              [&](int p) { check(static_cast<std::size_t>(p), q); });
+        }
     } else {
         lost_boxes_.resize(nl);
         for (std::size_t q = 0; q < nl; ++q) lost_boxes_[q] = tracks_[next_lost_[q]].box;
@@ -743,11 +768,6 @@ void BYTETracker::remove_duplicates() {
             !OverlapGrid::all_finite(track_boxes_.data(), static_cast<int>(nt))) {
             for (std::size_t p = 0; p < nt; ++p)
                 for (std::size_t q = 0; q < nl; ++q) check(p, q);
-        } else if (nt * nl <= 1024) {
-            // Every pair, with the grid's widened-box test as a cheap reject.
-            dup_pairs_.build(lost_boxes_.data(), static_cast<int>(nl));
-            for (std::size_t p = 0; p < nt; ++p)
-                dup_pairs_.for_each_candidate(track_boxes_[p], [&](int q) { check(p, static_cast<std::size_t>(q)); });
         } else {
             dup_grid_.build(lost_boxes_.data(), static_cast<int>(nl));
             for (std::size_t p = 0; p < nt; ++p)
