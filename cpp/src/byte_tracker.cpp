@@ -194,8 +194,8 @@ void BYTETracker::split_detections(const double* xyxy, const double* scores,
         if (!high && !low) continue;
         const double* b = xyxy + 4 * i;
         const std::int64_t cls = class_ids ? class_ids[i] : -1;
-        (high ? high_ : low_)
-            .push_back(make_detection(b[0], b[1], b[2], b[3], s, cls, static_cast<std::int64_t>(i)));
+        set_detection((high ? high_ : low_).emplace_back(), b[0], b[1], b[2], b[3], s, cls,
+                      static_cast<std::int64_t>(i));
     }
 }
 
@@ -649,7 +649,14 @@ void BYTETracker::build_output() {
     output_.clear();
     for (int slot : tracked_) {
         const STrack& t = tracks_[slot];
-        if (t.is_activated) output_.push_back(TrackOutput{t.track_id, t.box, t.score, t.class_id, t.det_index});
+        if (!t.is_activated) continue;
+        // Filled in place (a temporary's copy stalls on store forwarding, see set_detection).
+        TrackOutput& out = output_.emplace_back();
+        out.track_id = t.track_id;
+        out.box = t.box;
+        out.score = t.score;
+        out.class_id = t.class_id;
+        out.det_index = t.det_index;
     }
 }
 

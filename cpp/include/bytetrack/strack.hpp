@@ -14,6 +14,10 @@ enum class TrackState : std::int32_t { New = 0, Tracked = 1, Lost = 2, Removed =
 // `box` is rebuilt from tlwh, as the references do (x1 + (x2 - x1) may differ from
 // x2 in the last bit, and that box is the one their IoU sees).
 struct Detection {
+    // Left uninitialised: every producer sets all fields, and zeroing first
+    // cost a `rep stos` per detection.
+    Detection() {}
+
     double tlwh[4];
     Box box;
     double score;
@@ -21,9 +25,11 @@ struct Detection {
     std::int64_t index;  // row in the caller's input
 };
 
-inline Detection make_detection(double x1, double y1, double x2, double y2, double score,
-                                std::int64_t class_id, std::int64_t index) {
-    Detection d;
+// Fills `d` in place: building a Detection on the stack and copying it into a
+// vector made the copy's wide loads wait on narrower stores still in flight
+// (a store-forwarding stall on every detection).
+inline void set_detection(Detection& d, double x1, double y1, double x2, double y2, double score,
+                          std::int64_t class_id, std::int64_t index) {
     d.tlwh[0] = x1;
     d.tlwh[1] = y1;
     d.tlwh[2] = x2 - x1;
@@ -32,6 +38,12 @@ inline Detection make_detection(double x1, double y1, double x2, double y2, doub
     d.score = score;
     d.class_id = class_id;
     d.index = index;
+}
+
+inline Detection make_detection(double x1, double y1, double x2, double y2, double score,
+                                std::int64_t class_id, std::int64_t index) {
+    Detection d;
+    set_detection(d, x1, y1, x2, y2, score, class_id, index);
     return d;
 }
 
