@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "bytetrack/cpython_set_order.hpp"
@@ -152,6 +153,18 @@ void BYTETracker::validate_coordinate_range(const double* xyxy, std::size_t n) {
 }
 
 void BYTETracker::validate_detections(const double* xyxy, const double* scores, std::size_t n) {
+    // Fast pass without a branch per value: |v| <= kMaxCoordinate also rejects
+    // NaN and inf, and a side >= kMinSize implies x2 > x1. Only a bad input
+    // takes the loop below, which names the first offending row.
+    bool all_ok = true;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double* b = xyxy + 4 * i;
+        all_ok &= (std::fabs(b[0]) <= kMaxCoordinate) & (std::fabs(b[1]) <= kMaxCoordinate) &
+                  (std::fabs(b[2]) <= kMaxCoordinate) & (std::fabs(b[3]) <= kMaxCoordinate) &
+                  (b[2] - b[0] >= kMinSize) & (b[3] - b[1] >= kMinSize) &
+                  (std::fabs(scores[i]) <= std::numeric_limits<double>::max());
+    }
+    if (all_ok) return;
     for (std::size_t i = 0; i < n; ++i) {
         const double* b = xyxy + 4 * i;
         for (int k = 0; k < 4; ++k) {
