@@ -43,7 +43,7 @@ std::size_t SparseAssignment::heap_bytes() const {
     auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
     std::size_t total = bytes(dense_cost_) + bytes(edge_row_) + bytes(edge_col_) + bytes(edge_cost_);
     for (const auto* v : {&parent_, &comp_of_root_, &comp_start_, &comp_rows_start_, &comp_cols_start_, &edge_comp_,
-                          &vertex_comp_, &sorted_edges_, &comp_rows_, &comp_cols_, &local_, &fill_, &x_, &y_,
+                          &col_comp_, &sorted_edges_, &comp_rows_, &comp_cols_, &local_, &fill_, &x_, &y_,
                           &adj_start_, &adj_, &index_, &low_, &scc_, &stack_, &call_})
         total += bytes(*v);
     total += bytes(padded_) + bytes(duals_) + bytes(row_duals_) + bytes(on_stack_) + bytes(col_mark_);
@@ -111,36 +111,52 @@ bool SparseAssignment::solve_sparse(const Box* tracks, int rows, const Box* dets
         return true;
     }
 
-    // Step 2: connected components (rows are vertices 0..R-1, columns R..R+C-1).
+    // Step 2: connected components (rows are vertices 0..R-1, columns
+    // R..R+C-1). Only vertices with an edge are touched: with dozens of lost
+    // tracks in the pool most rows have none.
     const int nv = rows + cols;
-    parent_.resize(nv);
-    for (int v = 0; v < nv; ++v) parent_[v] = v;
+    if (static_cast<int>(parent_.size()) < nv) {
+        parent_.resize(nv);
+        comp_of_root_.resize(nv);
+        local_.resize(nv);
+    }
+    if (static_cast<int>(col_comp_.size()) < cols) col_comp_.resize(cols);
+    for (int e = 0; e < n_edges; ++e) {
+        parent_[edge_row_[e]] = edge_row_[e];
+        parent_[rows + edge_col_[e]] = rows + edge_col_[e];
+    }
     for (int e = 0; e < n_edges; ++e) {
         const int a = find(edge_row_[e]), b = find(rows + edge_col_[e]);
         if (a != b) parent_[std::max(a, b)] = std::min(a, b);
     }
-    // Number the components that have edges (in edge order); then one find()
-    // per edge and per vertex, kept in edge_comp_ / vertex_comp_.
-    comp_of_root_.assign(nv, -1);
+    // Number the components in edge order (edge_comp_ holds the root first).
     edge_comp_.resize(n_edges);
+    for (int e = 0; e < n_edges; ++e) {
+        edge_comp_[e] = find(edge_row_[e]);
+        comp_of_root_[edge_comp_[e]] = -1;
+    }
     int n_comp = 0;
     for (int e = 0; e < n_edges; ++e) {
-        int& comp = comp_of_root_[find(edge_row_[e])];
+        int& comp = comp_of_root_[edge_comp_[e]];
         if (comp < 0) comp = n_comp++;
         edge_comp_[e] = comp;
     }
     stats_.components += n_comp;
-    vertex_comp_.resize(nv);
-    for (int v = 0; v < nv; ++v) vertex_comp_[v] = comp_of_root_[find(v)];
-    // Bucket edges, rows and columns by component (counting sort).
+    // Component of each column with an edge, -1 for the others.
+    int* col_comp = col_comp_.data();
+    std::fill(col_comp, col_comp + cols, -1);
+    for (int e = 0; e < n_edges; ++e) col_comp[edge_col_[e]] = edge_comp_[e];
+    // Bucket edges, rows and columns by component (counting sort). Edges come
+    // in ascending row order, so a row is new where its edge run starts.
     comp_start_.assign(n_comp + 1, 0);
     comp_rows_start_.assign(n_comp + 1, 0);
     comp_cols_start_.assign(n_comp + 1, 0);
-    for (int e = 0; e < n_edges; ++e) ++comp_start_[edge_comp_[e] + 1];
-    for (int v = 0; v < nv; ++v) {
-        const int comp = vertex_comp_[v];
-        if (comp < 0) continue;
-        ++(v < rows ? comp_rows_start_ : comp_cols_start_)[comp + 1];
+    for (int e = 0; e < n_edges; ++e) {
+        ++comp_start_[edge_comp_[e] + 1];
+        if (e == 0 || edge_row_[e] != edge_row_[e - 1]) ++comp_rows_start_[edge_comp_[e] + 1];
+    }
+    for (int c = 0; c < cols; ++c) {
+        if (col_comp[c] >= 0) ++comp_cols_start_[col_comp[c] + 1];
     }
     for (int k = 0; k < n_comp; ++k) {
         comp_start_[k + 1] += comp_start_[k];
@@ -152,17 +168,16 @@ bool SparseAssignment::solve_sparse(const Box* tracks, int rows, const Box* dets
     for (int e = 0; e < n_edges; ++e) sorted_edges_[fill_[edge_comp_[e]]++] = e;
     comp_rows_.resize(comp_rows_start_[n_comp]);
     comp_cols_.resize(comp_cols_start_[n_comp]);
-    local_.resize(nv);
     fill_.assign(comp_rows_start_.begin(), comp_rows_start_.end() - 1);
-    for (int r = 0; r < rows; ++r) {
-        const int comp = vertex_comp_[r];
-        if (comp < 0) continue;
+    for (int e = 0; e < n_edges; ++e) {
+        if (e > 0 && edge_row_[e] == edge_row_[e - 1]) continue;
+        const int r = edge_row_[e], comp = edge_comp_[e];
         local_[r] = fill_[comp] - comp_rows_start_[comp];
         comp_rows_[fill_[comp]++] = r;
     }
     fill_.assign(comp_cols_start_.begin(), comp_cols_start_.end() - 1);
     for (int c = 0; c < cols; ++c) {
-        const int comp = vertex_comp_[rows + c];
+        const int comp = col_comp[c];
         if (comp < 0) continue;
         local_[rows + c] = fill_[comp] - comp_cols_start_[comp];
         comp_cols_[fill_[comp]++] = c;

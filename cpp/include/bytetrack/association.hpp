@@ -129,7 +129,7 @@ private:
     std::vector<int> edge_row_, edge_col_;
     std::vector<double> edge_cost_;
     std::vector<int> parent_, comp_of_root_, comp_start_, comp_rows_start_, comp_cols_start_;
-    std::vector<int> edge_comp_, vertex_comp_;
+    std::vector<int> edge_comp_, col_comp_;
     std::vector<int> sorted_edges_, comp_rows_, comp_cols_, local_, fill_;
     std::vector<double> padded_, duals_, row_duals_;
     std::vector<int> x_, y_;
