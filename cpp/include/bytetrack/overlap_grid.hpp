@@ -134,11 +134,11 @@ public:
         float* x2 = y1 + padded;
         float* y2 = x2 + padded;
         for (int i = 0; i < n_; ++i) {
-            const OverlapGrid::Widened w = OverlapGrid::widen(boxes[i]);
-            x1[i] = float_below(w.x1);
-            y1[i] = float_below(w.y1);
-            x2[i] = float_above(w.x2);
-            y2[i] = float_above(w.y2);
+            const FloatBox f = float_box(boxes[i]);
+            x1[i] = f.x1;
+            y1[i] = f.y1;
+            x2[i] = f.x2;
+            y2[i] = f.y2;
         }
         // Padding never matches: every comparison with NaN is false.
         const float nan = std::numeric_limits<float>::quiet_NaN();
@@ -149,18 +149,17 @@ public:
     // the widened `query` (a superset of OverlapGrid's pair test).
     template <class F>
     void for_each_candidate(const Box& query, F&& f) {
-        const OverlapGrid::Widened q = OverlapGrid::widen(query);
+        const FloatBox q = float_box(query);
         const int padded = (n_ + 3) & ~3;
         const float* x1 = corners_.data();
         const float* y1 = x1 + padded;
         const float* x2 = y1 + padded;
         const float* y2 = x2 + padded;
 #if defined(__SSE2__)
-        const __m128 qx1 = _mm_set1_ps(float_below(q.x1)), qy1 = _mm_set1_ps(float_below(q.y1));
-        const __m128 qx2 = _mm_set1_ps(float_above(q.x2)), qy2 = _mm_set1_ps(float_above(q.y2));
+        const __m128 qx1 = _mm_set1_ps(q.x1), qy1 = _mm_set1_ps(q.y1);
+        const __m128 qx2 = _mm_set1_ps(q.x2), qy2 = _mm_set1_ps(q.y2);
 #else
-        const float qx1 = float_below(q.x1), qy1 = float_below(q.y1);
-        const float qx2 = float_above(q.x2), qy2 = float_above(q.y2);
+        const float qx1 = q.x1, qy1 = q.y1, qx2 = q.x2, qy2 = q.y2;
 #endif
         for (int base = 0; base < padded; base += 64) {
             const int end = base + 64 < padded ? base + 64 : padded;
@@ -188,11 +187,21 @@ public:
     std::size_t heap_bytes() const { return corners_.capacity() * sizeof(float); }
 
 private:
-    // Floats that bound a double from below / above: the margin exceeds the
-    // float rounding error (2^-24 relative) at every magnitude. Values beyond
-    // the float range become +-inf, which still bound them.
-    static float float_below(double v) { return static_cast<float>(v - (std::fabs(v) * 0x1p-20 + 0x1p-20)); }
-    static float float_above(double v) { return static_cast<float>(v + (std::fabs(v) * 0x1p-20 + 0x1p-20)); }
+    struct FloatBox {
+        float x1, y1, x2, y2;
+    };
+    // A float box containing OverlapGrid::widen(b), in one step: widen pads
+    // by 0.75 + 1e-9 * (|x1| + |x2|); the pad here adds 0.01 + ~1.9e-6 *
+    // (|x1| + |x2|) on top, far more than the double subtraction and the
+    // float rounding (2^-24 relative) can take back. A value beyond the float
+    // range becomes +-inf, and so does every value on the far side of it, so
+    // the comparisons still hold.
+    static FloatBox float_box(const Box& b) {
+        const double px = 0.76 + 0x1p-19 * (std::fabs(b.x1) + std::fabs(b.x2));
+        const double py = 0.76 + 0x1p-19 * (std::fabs(b.y1) + std::fabs(b.y2));
+        return FloatBox{static_cast<float>(b.x1 - px), static_cast<float>(b.y1 - py), static_cast<float>(b.x2 + px),
+                        static_cast<float>(b.y2 + py)};
+    }
     static int lowest_bit(std::uint64_t v) {
 #if defined(__GNUC__)
         return __builtin_ctzll(v);
