@@ -148,6 +148,26 @@ def test_boxes_touching_within_one_pixel_overlap():
     assert (xd >= 0).all()
 
 
+@pytest.mark.parametrize("offset", [0.0, 3e4, 7e8, 1e12, 9e14])
+def test_near_touching_boxes_at_large_coordinates(offset):
+    # The candidate filter tests rounded float boxes; its padding must keep
+    # pairs whose gap is just under one pixel (IoU(+1) > 0) at any magnitude.
+    rng = np.random.default_rng(int(offset) % 1000)
+    base = np.array([[0.0, 0.0, 40.0, 80.0]]) + offset
+    tracks = np.repeat(base, 12, axis=0)
+    tracks[:, [0, 2]] += np.arange(12)[:, None] * 100.0
+    dets = tracks.copy()
+    gaps = rng.uniform(0.0, 0.999, 12)
+    dets[:6, [0, 2]] += 40.0 + gaps[:6, None]  # right of the track, gap < 1 px
+    dets[6:, [1, 3]] -= 80.0 + gaps[6:, None]  # above the track, gap < 1 px
+    scores = np.full(12, 0.9)
+    totals = dict.fromkeys(["frames", "sparse", "fallback", "lapjv_components", "matches"], 0)
+    for limit, fuse in [(0.9999, False), (0.9999, True), (0.8, True)]:
+        _compare(tracks, dets, scores, limit, fuse, totals)
+    if offset < 1e12:  # beyond, the +1 overlap is lost to double rounding anyway
+        assert totals["matches"] > 0
+
+
 @pytest.mark.parametrize(
     "objects,width,height,preset",
     [
