@@ -46,7 +46,7 @@ std::size_t SparseAssignment::heap_bytes() const {
                           &col_comp_, &sorted_edges_, &comp_rows_, &comp_cols_, &local_, &fill_, &x_, &y_,
                           &adj_start_, &adj_, &index_, &low_, &scc_, &stack_, &call_})
         total += bytes(*v);
-    total += bytes(padded_) + bytes(duals_) + bytes(row_duals_) + bytes(on_stack_) + bytes(col_mark_);
+    total += bytes(padded_) + bytes(duals_) + bytes(row_duals_) + bytes(on_stack_) + bytes(col_seen_);
     return total + lapjv_.heap_bytes() + grid_.heap_bytes() + pairs_.heap_bytes();
 }
 
@@ -95,11 +95,16 @@ bool SparseAssignment::solve_sparse(const Box* tracks, int rows, const Box* dets
     // is a 1 x 1 component (a star of one edge, step 3).
     const double must_beat = limit - kTieMargin;
     bool singletons = true;
-    col_mark_.assign(cols, 0);
+    // A column is marked when col_seen_ holds this call's stamp (no clearing).
+    if (static_cast<int>(col_seen_.size()) < cols) col_seen_.resize(cols, 0u);
+    if (++col_stamp_ == 0) {
+        std::fill(col_seen_.begin(), col_seen_.end(), 0u);
+        col_stamp_ = 1;
+    }
     for (int e = 0; e < n_edges && singletons; ++e) {
         // Edges come in ascending row order.
-        if ((e > 0 && edge_row_[e] == edge_row_[e - 1]) || col_mark_[edge_col_[e]]) singletons = false;
-        col_mark_[edge_col_[e]] = 1;
+        if ((e > 0 && edge_row_[e] == edge_row_[e - 1]) || col_seen_[edge_col_[e]] == col_stamp_) singletons = false;
+        col_seen_[edge_col_[e]] = col_stamp_;
     }
     if (singletons) {
         stats_.components += n_edges;

@@ -718,6 +718,11 @@ std::size_t BYTETracker::heap_bytes() const {
 // A tracked/lost pair found to be the same object: the older track wins; on a
 // tie the tracked one goes (reference rule, shared by every preset).
 void BYTETracker::mark_duplicate(std::size_t p, std::size_t q) {
+    if (!duplicates_marked_) {  // duplicates are rare: the flags are cleared on the first one
+        drop_tracked_.assign(next_tracked_.size(), 0);
+        drop_lost_.assign(next_lost_.size(), 0);
+        duplicates_marked_ = true;
+    }
     const STrack& a = tracks_[next_tracked_[p]];
     const STrack& b = tracks_[next_lost_[q]];
     if (a.frame_id - a.start_frame > b.frame_id - b.start_frame) {
@@ -729,6 +734,7 @@ void BYTETracker::mark_duplicate(std::size_t p, std::size_t q) {
 
 // Removes the marked tracks from both new lists, keeping their order.
 void BYTETracker::drop_marked_duplicates() {
+    if (!duplicates_marked_) return;
     std::size_t w = 0;
     for (std::size_t p = 0; p < next_tracked_.size(); ++p) {
         if (!drop_tracked_[p]) next_tracked_[w++] = next_tracked_[p];
@@ -748,8 +754,11 @@ void BYTETracker::remove_duplicates() {
     }
     const std::size_t nt = next_tracked_.size(), nl = next_lost_.size();
     if (nt == 0 || nl == 0) return;
-    drop_tracked_.assign(nt, 0);
-    drop_lost_.assign(nl, 0);
+    duplicates_marked_ = false;
+    // Capacity as if the flags were cleared every frame: no allocation later
+    // when the first duplicate shows up.
+    drop_tracked_.reserve(nt);
+    drop_lost_.reserve(nl);
     // Each pair decides on its own, so any enumeration of the overlapping pairs
     // gives the same flags: large lists go through the overlap grid.
     auto check = [this](std::size_t p, std::size_t q) {
@@ -802,8 +811,11 @@ void BYTETracker::remove_duplicates() {
 void BYTETracker::remove_duplicates_supervision() {
     const std::size_t nt = next_tracked_.size(), nl = next_lost_.size();
     if (nt == 0 || nl == 0) return;
-    drop_tracked_.assign(nt, 0);
-    drop_lost_.assign(nl, 0);
+    duplicates_marked_ = false;
+    // Capacity as if the flags were cleared every frame: no allocation later
+    // when the first duplicate shows up.
+    drop_tracked_.reserve(nt);
+    drop_lost_.reserve(nl);
     const double limit = as_float(sem_.duplicate_thresh);
     const bool tracked_f32 = all_float32(next_tracked_);
     const bool lost_f32 = all_float32(next_lost_);

@@ -133,7 +133,8 @@ private:
     std::vector<int> sorted_edges_, comp_rows_, comp_cols_, local_, fill_;
     std::vector<double> padded_, duals_, row_duals_;
     std::vector<int> x_, y_;
-    std::vector<unsigned char> col_mark_;
+    std::vector<std::uint32_t> col_seen_;
+    std::uint32_t col_stamp_ = 0;
     // Tie-cycle search (Tarjan's SCC, iterative).
     std::vector<int> adj_start_, adj_, index_, low_, scc_, stack_, call_;
     std::vector<unsigned char> on_stack_;

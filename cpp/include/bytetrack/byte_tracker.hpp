@@ -228,7 +228,8 @@ private:
     std::vector<int> row_sol_, col_sol_;
     std::vector<std::pair<int, int>> matches_;
     std::vector<int> unmatched_rows_, unmatched_cols_;
-    std::vector<unsigned char> drop_tracked_, drop_lost_;
+    std::vector<unsigned char> drop_tracked_, drop_lost_;  // valid once duplicates_marked_
+    bool duplicates_marked_ = false;
     std::vector<TrackOutput> output_;
     LapjvSolver lapjv_;
     SparseAssignment assignment_;
