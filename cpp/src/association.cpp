@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "bytetrack/scratch.hpp"
+
 namespace bytetrack {
 
 namespace {
@@ -31,7 +33,7 @@ bool SparseAssignment::solve(const Box* tracks, int rows, const Box* dets, const
 
 bool SparseAssignment::solve_dense(const Box* tracks, int rows, const Box* dets, const double* scores, int cols,
                                    double limit, bool fuse, int* row_sol, int* col_sol) {
-    dense_cost_.resize(static_cast<std::size_t>(rows) * cols);
+    scratch(dense_cost_, static_cast<std::size_t>(rows) * cols);
     for (int r = 0; r < rows; ++r) {
         double* out = dense_cost_.data() + static_cast<std::size_t>(r) * cols;
         for (int c = 0; c < cols; ++c) out[c] = association_cost(tracks[r], dets[c], scores[c], fuse);
@@ -135,7 +137,7 @@ bool SparseAssignment::solve_sparse(const Box* tracks, int rows, const Box* dets
         if (a != b) parent_[std::max(a, b)] = std::min(a, b);
     }
     // Number the components in edge order (edge_comp_ holds the root first).
-    edge_comp_.resize(n_edges);
+    scratch(edge_comp_, n_edges);
     for (int e = 0; e < n_edges; ++e) {
         edge_comp_[e] = find(edge_row_[e]);
         comp_of_root_[edge_comp_[e]] = -1;
@@ -168,11 +170,11 @@ bool SparseAssignment::solve_sparse(const Box* tracks, int rows, const Box* dets
         comp_rows_start_[k + 1] += comp_rows_start_[k];
         comp_cols_start_[k + 1] += comp_cols_start_[k];
     }
-    sorted_edges_.resize(n_edges);
+    scratch(sorted_edges_, n_edges);
     fill_.assign(comp_start_.begin(), comp_start_.end() - 1);
     for (int e = 0; e < n_edges; ++e) sorted_edges_[fill_[edge_comp_[e]]++] = e;
-    comp_rows_.resize(comp_rows_start_[n_comp]);
-    comp_cols_.resize(comp_cols_start_[n_comp]);
+    scratch(comp_rows_, comp_rows_start_[n_comp]);
+    scratch(comp_cols_, comp_cols_start_[n_comp]);
     fill_.assign(comp_rows_start_.begin(), comp_rows_start_.end() - 1);
     for (int e = 0; e < n_edges; ++e) {
         if (e > 0 && edge_row_[e] == edge_row_[e - 1]) continue;
@@ -232,7 +234,7 @@ bool SparseAssignment::solve_component(int comp, double limit, int* row_sol, int
     const int* cols = comp_cols_.data() + comp_cols_start_[comp];
     const int n = nr + nc;
     // The padded sub-problem, laid out like LapjvSolver::solve_limited's.
-    padded_.resize(static_cast<std::size_t>(n) * n);
+    scratch(padded_, static_cast<std::size_t>(n) * n);
     const double half = limit / 2.0;
     for (int i = 0; i < n; ++i) {
         double* row = padded_.data() + static_cast<std::size_t>(i) * n;
@@ -251,9 +253,9 @@ bool SparseAssignment::solve_component(int comp, double limit, int* row_sol, int
         const int j = local_[n_rows_total + edge_col_[e]];
         padded_[static_cast<std::size_t>(i) * n + j] = edge_cost_[e];
     }
-    x_.resize(n);
-    y_.resize(n);
-    duals_.resize(n);
+    scratch(x_, n);
+    scratch(y_, n);
+    scratch(duals_, n);
     if (!lapjv_.solve_square(n, padded_.data(), x_.data(), y_.data(), duals_.data())) return false;
     const double delta = kTieMargin / (4.0 * n);
     if (has_tie_cycle(n, nr, nc, delta)) return false;
@@ -271,7 +273,7 @@ bool SparseAssignment::solve_component(int comp, double limit, int* row_sol, int
 bool SparseAssignment::has_tie_cycle(int n, int real_rows, int real_cols, double delta) {
     const double* P = padded_.data();
     const double* v = duals_.data();
-    row_duals_.resize(n);
+    scratch(row_duals_, n);
     for (int i = 0; i < n; ++i) row_duals_[i] = P[static_cast<std::size_t>(i) * n + x_[i]] - v[x_[i]];
     // Tight-entry graph on columns: x[i] -> j for tight (i, j), j != x[i].
     // Built column by column (the row holding column c is y[c]) as CSR.

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "bytetrack/cpython_set_order.hpp"
+#include "bytetrack/scratch.hpp"
 #include "bytetrack/supervision_iou.hpp"
 #include <string>
 
@@ -353,28 +354,27 @@ void BYTETracker::associate(const std::vector<int>& slots, const std::vector<Det
         return;
     }
     // Sparse, per-component lapjv: same answer as the dense solve (see association.hpp).
-    track_boxes_.resize(rows);
-    for (int r = 0; r < rows; ++r) track_boxes_[r] = tracks_[slots[r]].box;
-    det_boxes_.resize(cols);
-    det_scores_.resize(cols);
+    Box* track_boxes = scratch(track_boxes_, rows);
+    for (int r = 0; r < rows; ++r) track_boxes[r] = tracks_[slots[r]].box;
+    Box* det_boxes = scratch(det_boxes_, cols);
+    double* det_scores = scratch(det_scores_, cols);
     for (int c = 0; c < cols; ++c) {
-        det_boxes_[c] = dets[c].box;
-        det_scores_[c] = dets[c].score;
+        det_boxes[c] = dets[c].box;
+        det_scores[c] = dets[c].score;
     }
-    row_sol_.resize(rows);
-    col_sol_.resize(cols);
-    if (!assignment_.solve(track_boxes_.data(), rows, det_boxes_.data(), det_scores_.data(), cols, thresh, fuse,
-                           row_sol_.data(), col_sol_.data()))
+    int* row_sol = scratch(row_sol_, rows);
+    int* col_sol = scratch(col_sol_, cols);
+    if (!assignment_.solve(track_boxes, rows, det_boxes, det_scores, cols, thresh, fuse, row_sol, col_sol))
         throw std::runtime_error("lapjv: assignment failed on a finite cost matrix");
     for (int r = 0; r < rows; ++r) {
-        if (row_sol_[r] >= 0) {
-            matches_.emplace_back(r, row_sol_[r]);
+        if (row_sol[r] >= 0) {
+            matches_.emplace_back(r, row_sol[r]);
         } else {
             unmatched_rows_.push_back(r);
         }
     }
     for (int c = 0; c < cols; ++c) {
-        if (col_sol_[c] < 0) unmatched_cols_.push_back(c);
+        if (col_sol[c] < 0) unmatched_cols_.push_back(c);
     }
 }
 
@@ -774,33 +774,33 @@ void BYTETracker::remove_duplicates() {
         // the test keeps them does not matter. The longer list is stored, the
         // shorter one queries it.
         if (nl >= nt) {
-            lost_boxes_.resize(nl);
-            for (std::size_t q = 0; q < nl; ++q) lost_boxes_[q] = tracks_[next_lost_[q]].box;
-            dup_pairs_.build(lost_boxes_.data(), static_cast<int>(nl));
+            Box* lost_boxes = scratch(lost_boxes_, nl);
+            for (std::size_t q = 0; q < nl; ++q) lost_boxes[q] = tracks_[next_lost_[q]].box;
+            dup_pairs_.build(lost_boxes, static_cast<int>(nl));
             for (std::size_t p = 0; p < nt; ++p)
                 dup_pairs_.for_each_candidate(tracks_[next_tracked_[p]].box,
                                               [&](int q) { check(p, static_cast<std::size_t>(q)); });
         } else {
-            track_boxes_.resize(nt);
-            for (std::size_t p = 0; p < nt; ++p) track_boxes_[p] = tracks_[next_tracked_[p]].box;
-            dup_pairs_.build(track_boxes_.data(), static_cast<int>(nt));
+            Box* track_boxes = scratch(track_boxes_, nt);
+            for (std::size_t p = 0; p < nt; ++p) track_boxes[p] = tracks_[next_tracked_[p]].box;
+            dup_pairs_.build(track_boxes, static_cast<int>(nt));
             for (std::size_t q = 0; q < nl; ++q)
                 dup_pairs_.for_each_candidate(tracks_[next_lost_[q]].box,
                                               [&](int p) { check(static_cast<std::size_t>(p), q); });
         }
     } else {
-        lost_boxes_.resize(nl);
-        for (std::size_t q = 0; q < nl; ++q) lost_boxes_[q] = tracks_[next_lost_[q]].box;
-        track_boxes_.resize(nt);
-        for (std::size_t p = 0; p < nt; ++p) track_boxes_[p] = tracks_[next_tracked_[p]].box;
-        if (!OverlapGrid::all_finite(lost_boxes_.data(), static_cast<int>(nl)) ||
-            !OverlapGrid::all_finite(track_boxes_.data(), static_cast<int>(nt))) {
+        Box* lost_boxes = scratch(lost_boxes_, nl);
+        for (std::size_t q = 0; q < nl; ++q) lost_boxes[q] = tracks_[next_lost_[q]].box;
+        Box* track_boxes = scratch(track_boxes_, nt);
+        for (std::size_t p = 0; p < nt; ++p) track_boxes[p] = tracks_[next_tracked_[p]].box;
+        if (!OverlapGrid::all_finite(lost_boxes, static_cast<int>(nl)) ||
+            !OverlapGrid::all_finite(track_boxes, static_cast<int>(nt))) {
             for (std::size_t p = 0; p < nt; ++p)
                 for (std::size_t q = 0; q < nl; ++q) check(p, q);
         } else {
-            dup_grid_.build(lost_boxes_.data(), static_cast<int>(nl));
+            dup_grid_.build(lost_boxes, static_cast<int>(nl));
             for (std::size_t p = 0; p < nt; ++p)
-                dup_grid_.for_each_candidate(track_boxes_[p], [&](int q) { check(p, static_cast<std::size_t>(q)); });
+                dup_grid_.for_each_candidate(track_boxes[p], [&](int q) { check(p, static_cast<std::size_t>(q)); });
         }
     }
     drop_marked_duplicates();

@@ -14,6 +14,7 @@
 #endif
 
 #include "bytetrack/box.hpp"
+#include "bytetrack/scratch.hpp"
 
 namespace bytetrack {
 
@@ -128,8 +129,7 @@ public:
     void build(const Box* boxes, int n) {
         n_ = n > 0 ? n : 0;
         const int padded = (n_ + 3) & ~3;
-        corners_.resize(4 * static_cast<std::size_t>(padded));
-        float* x1 = corners_.data();
+        float* x1 = scratch(corners_, 4 * static_cast<std::size_t>(padded));
         float* y1 = x1 + padded;
         float* x2 = y1 + padded;
         float* y2 = x2 + padded;
