@@ -12,8 +12,9 @@ camera frames per second (stream-frames/s) for
   batch Tn  for each frame: mst.update_batch({stream_id: (xyxy, scores), ...}) with threads=n
 
 each timed `--repeat` times (interleaved); the best and the median run are printed, and the process
-CPU time / wall time of the best run (about 2 only when both cores were ours: the kernel shares CPU
-fairly between sessions, so on a busy machine a second thread cannot raise a process's share).
+CPU time / wall time of the best run. With threads=2 it is about 2 whenever the worker ran: an idle
+worker spin-waits up to 100 us for the next batch (bytetrack::ThreadPool), which counts as CPU time.
+It falls below 2 when another process held a core; then the threads=2 speed-up is not meaningful.
 """
 
 from __future__ import annotations
