@@ -4,8 +4,9 @@
     python benchmarks/run.py                 # table + benchmarks/out/{results.json,sweep.png}
     python benchmarks/run.py --quick         # fewer frames, for a smoke test
 
-Times, in one run and interleaved (blocks of 20 frames, library order rotating,
-so background load hits all alike), each library's update() through its own Python API, with its input
+Times, in one run and interleaved (blocks of --block frames, 100 by default, library order
+rotating from block to block, so background load hits all alike), each library's update() through its
+own Python API, with its input
 prepared beforehand (outside the timed region): ours (bytetrack_cpp.BYTETracker,
 NumPy float64 input), roboflow trackers.ByteTrackTracker, supervision
 sv.ByteTrack, trackforge, visiontrack-cpp and edgefirst-tracker, each with its
@@ -233,7 +234,7 @@ ADAPTERS = [Ours(), Trackforge(), VisionTrack(), EdgeFirst(), Trackers(), Superv
 # ----------------------------------------------------------------- timing
 
 
-def run_scene(scene, adapters, budget, max_call, estimates, block_frames=20):
+def run_scene(scene, adapters, budget, max_call, estimates, block_frames=100):
     """Interleaved timing; returns {name: result dict}."""
     results = {}
     active = []
@@ -423,6 +424,9 @@ def main(argv=None):
     p.add_argument("--native", default=None, help="path of tools/bench_native for the C++-only column")
     p.add_argument("--quick", action="store_true", help="fewer frames (smoke test)")
     p.add_argument("--only", default=None, help="comma-separated libraries to time besides ours")
+    p.add_argument("--block", type=int, default=100,
+                   help="frames each library runs back to back before the next takes over (the first frames "
+                        "after a switch run on caches the other libraries left cold; 20 shows that cost)")
     args = p.parse_args(argv)
     started = time.time()
 
@@ -472,7 +476,7 @@ def main(argv=None):
                     est[name] = e["median_us"] / 1e6 * (scene.objects / prev_n[1]) ** 2
                 elif "skipped" in e:
                     est[name] = float("inf")
-        results[scene.name] = run_scene(scene, adapters, args.budget, args.max_call, est)
+        results[scene.name] = run_scene(scene, adapters, args.budget, args.max_call, est, args.block)
         if scene.kind == "sweep":
             prev_n = (scene.name, scene.objects)
         print(f"  {scene.name:<16} {scene.dets_per_frame:8.1f} det/frame  {len(scene.frames):4d} frames  "
@@ -490,7 +494,8 @@ def main(argv=None):
     print()
     print(f"Median microseconds per update() through each library's Python API (ratio = library / {OURS}).")
     print(f"Machine: {machine()}; load average {load_average()} (other jobs share it)")
-    print(f"Each timing includes the timer's own cost, {timer_overhead_us():.2f} us here.")
+    print(f"Each timing includes the timer's own cost, {timer_overhead_us():.2f} us here. Libraries interleaved "
+          f"in blocks of {args.block} frames.")
     print(text)
     for name, why in missing.items():
         print(f"- {name}: not available ({why})")
@@ -502,7 +507,7 @@ def main(argv=None):
     if native:
         print("C++ only: tools/bench_native on the same frames (no Python); binding overhead = ours - C++ only.")
     (out / "results.json").write_text(json.dumps({
-        "machine": machine(), "versions": versions(), "missing": missing, "native_us": native,
+        "machine": machine(), "versions": versions(), "missing": missing, "native_us": native, "block": args.block,
         "scenes": {s.name: {"kind": s.kind, "dets_per_frame": s.dets_per_frame, "frames": len(s.frames),
                             "results": results[s.name]} for s in scenes},
     }, indent=1))

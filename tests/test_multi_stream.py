@@ -520,3 +520,20 @@ def test_eviction_racing_updates_from_threads():
         th.join()
     assert not errors, errors
     assert len(mst) <= 4 * 8
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_batch_error_names_the_first_invalid_entry_in_batch_order(threads):
+    """Entries are validated on the pool when threads > 1; the error is still the first in batch order."""
+    good = (np.array([[0.0, 0.0, 10.0, 10.0]]), np.array([0.9]))
+    mst = MultiStreamTracker(threads=threads)
+    batch = {sid: good for sid in range(40)}
+    batch[30] = (good[0], np.array([np.inf]))
+    batch[35] = (np.array([[0.0, 0.0, np.nan, 10.0]]), good[1])
+    for _ in range(20):
+        with pytest.raises(ValueError, match=r"^stream 30: scores"):
+            mst.update_batch(batch)
+    assert mst.stream_ids == [] and mst.num_updates == 0
+    del batch[30]
+    with pytest.raises(ValueError, match=r"^stream 35: xyxy"):
+        mst.update_batch(batch)

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -230,66 +231,189 @@ bool fast_detections(py::handle xyxy, py::handle scores, py::handle class_ids, d
     return true;
 }
 
+// ---------------------------------------------------------------- fastcall methods
+
+// Per-frame hot paths (BYTETracker.update, MultiStreamTracker.update/update_batch,
+// ByteTrackTracker.update_arrays) are installed as plain CPython METH_FASTCALL
+// methods: pybind11's generic dispatcher costs more than a small frame's tracking.
+
+// Runs `body` (returning py::object) and converts C++ exceptions to Python errors,
+// as pybind11 would for a bound function.
+template <class Body>
+PyObject* guarded(Body&& body) {
+    try {
+        return body().release().ptr();
+    } catch (py::error_already_set& e) {
+        e.restore();
+    } catch (py::builtin_exception& e) {
+        e.set_error();
+    } catch (const std::invalid_argument& e) {
+        PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const std::out_of_range& e) {
+        PyErr_SetString(PyExc_IndexError, e.what());
+    } catch (const std::bad_alloc&) {
+        PyErr_NoMemory();
+    } catch (const std::exception& e) {
+        PyErr_SetString(PyExc_RuntimeError, e.what());
+    }
+    return nullptr;
+}
+
+// The C++ object of a pybind11 instance `self`. These methods bypass pybind11's
+// dispatcher, which refuses instances whose __init__/__setstate__ never
+// completed; do the same.
+template <class T>
+T& instance_of(PyObject* self) {
+    auto* inst = reinterpret_cast<py::detail::instance*>(self);
+    py::detail::value_and_holder vh = inst->get_value_and_holder(py::detail::get_type_info(typeid(T)));
+    if (!vh || !vh.holder_constructed() || vh.value_ptr() == nullptr)
+        throw py::type_error("the object is not initialized (__init__ or __setstate__ did not complete)");
+    return *vh.template value_ptr<T>();
+}
+
+// Fills values[0..count) from a fastcall argument list, by position or keyword;
+// parameters from `required` on default to None. False (TypeError set) on a bad call.
+bool fastcall_args(const char* fn, const char* const* names, int count, int required, PyObject* const* args,
+                   Py_ssize_t nargs, PyObject* kwnames, PyObject** values) {
+    if (nargs > count) {
+        PyErr_Format(PyExc_TypeError, "%s() takes at most %d arguments (%zd given)", fn, count, nargs);
+        return false;
+    }
+    for (int j = 0; j < count; ++j) values[j] = j < nargs ? args[j] : nullptr;
+    const Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    for (Py_ssize_t k = 0; k < nkw; ++k) {
+        PyObject* key = PyTuple_GET_ITEM(kwnames, k);
+        int slot = -1;
+        for (int j = 0; j < count && slot < 0; ++j)
+            if (PyUnicode_CompareWithASCIIString(key, names[j]) == 0) slot = j;
+        if (slot < 0) {
+            PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%U'", fn, key);
+            return false;
+        }
+        if (values[slot] != nullptr) {
+            PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%s'", fn, names[slot]);
+            return false;
+        }
+        values[slot] = args[nargs + k];
+    }
+    for (int j = 0; j < count; ++j) {
+        if (values[j] != nullptr) continue;
+        if (j < required) {
+            PyErr_Format(PyExc_TypeError, "%s() missing required argument '%s'", fn, names[j]);
+            return false;
+        }
+        values[j] = Py_None;
+    }
+    return true;
+}
+
+// Installs `def` (static storage) as a method of the pybind11 class `cls`.
+void add_fastcall_method(py::handle cls, PyMethodDef* def) {
+    PyObject* method = PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(cls.ptr()), def);
+    if (!method) throw py::error_already_set();
+    py::setattr(cls, def->ml_name, py::reinterpret_steal<py::object>(method));
+}
+
 // ---------------------------------------------------------------- results
 
-// Tracks of one frame (the Python-facing result object). update() only copies
-// the rows; each NumPy column is built on its first access (one allocation,
-// straight through the NumPy C API) and kept: building five arrays eagerly was
-// most of a small update's Python cost.
-struct Tracks {
-    std::vector<TrackOutput> rows;
-    py::object columns[5];  // track_id, xyxy, score, class_id, det_index
-
-    static Tracks from(const std::vector<TrackOutput>& out) { return from(out.data(), out.size()); }
-
-    static Tracks from(const TrackOutput* out, std::size_t count) {
-        Tracks t;
-        t.rows.assign(out, out + count);
-        return t;
-    }
-
-    py::object column(int k) {
-        if (!columns[k]) columns[k] = build(k);
-        return columns[k];
-    }
-
-    py::object build(int k) const {
-        const py::ssize_t m = static_cast<py::ssize_t>(rows.size());
-        const int nd = k == 1 ? 2 : 1;
-        const int typenum = (k == 1 || k == 2) ? py::detail::npy_api::NPY_DOUBLE_
-                                               : py::detail::npy_format_descriptor<std::int64_t>::value;
-        auto& api = py::detail::npy_api::get();
-        py::ssize_t dims[2] = {m, 4};
-        PyObject* descr = api.PyArray_DescrFromType_(typenum);  // new reference, stolen below
-        if (!descr) throw py::error_already_set();
-        auto arr = py::reinterpret_steal<py::object>(
-            api.PyArray_NewFromDescr_(api.PyArray_Type_, descr, nd, dims, nullptr, nullptr, 0, nullptr));
-        if (!arr) throw py::error_already_set();
-        void* data = py::detail::array_proxy(arr.ptr())->data;
-        auto* i64 = static_cast<std::int64_t*>(data);
-        auto* f64 = static_cast<double*>(data);
-        for (py::ssize_t i = 0; i < m; ++i) {
-            const TrackOutput& o = rows[static_cast<std::size_t>(i)];
-            switch (k) {
-                case 0: i64[i] = o.track_id; break;
-                case 1:
-                    f64[4 * i + 0] = o.box.x1;
-                    f64[4 * i + 1] = o.box.y1;
-                    f64[4 * i + 2] = o.box.x2;
-                    f64[4 * i + 3] = o.box.y2;
-                    break;
-                case 2: f64[i] = o.score; break;
-                case 3: i64[i] = o.class_id; break;
-                default: i64[i] = o.det_index; break;
-            }
-        }
-        return arr;
-    }
+// Tracks of one frame, the Python-facing result object. It is a plain CPython
+// type rather than a pybind11 class: the rows live inline in the object (one
+// allocation per result instead of three), which is most of what a small
+// update costs on the Python side. Each NumPy column is built on its first
+// access (straight through the NumPy C API) and kept.
+struct TracksObject {
+    PyObject_VAR_HEAD               // ob_size: number of rows
+    PyObject* columns[5];           // track_id, xyxy, score, class_id, det_index; null until built
+    TrackOutput rows[1];            // ob_size of them (variable-size object)
 };
 
+// Set once while the module is imported, read-only afterwards.
+PyTypeObject* tracks_type = nullptr;
+
+py::object make_tracks(const TrackOutput* rows, std::size_t count) {
+    PyObject* obj = tracks_type->tp_alloc(tracks_type, static_cast<Py_ssize_t>(count));
+    if (!obj) throw py::error_already_set();
+    auto* t = reinterpret_cast<TracksObject*>(obj);
+    for (PyObject*& c : t->columns) c = nullptr;
+    if (count) std::memcpy(t->rows, rows, count * sizeof(TrackOutput));
+    return py::reinterpret_steal<py::object>(obj);
+}
+
+py::object make_tracks(const std::vector<TrackOutput>& rows) { return make_tracks(rows.data(), rows.size()); }
+
+PyObject* build_tracks_column(const TracksObject* t, int k) {
+    const Py_ssize_t m = Py_SIZE(t);
+    const int nd = k == 1 ? 2 : 1;
+    const int typenum = (k == 1 || k == 2) ? py::detail::npy_api::NPY_DOUBLE_
+                                           : py::detail::npy_format_descriptor<std::int64_t>::value;
+    auto& api = py::detail::npy_api::get();
+    Py_intptr_t dims[2] = {m, 4};
+    PyObject* descr = api.PyArray_DescrFromType_(typenum);  // new reference, stolen below
+    if (!descr) return nullptr;
+    PyObject* arr = api.PyArray_NewFromDescr_(api.PyArray_Type_, descr, nd, dims, nullptr, nullptr, 0, nullptr);
+    if (!arr) return nullptr;
+    void* data = py::detail::array_proxy(arr)->data;
+    auto* i64 = static_cast<std::int64_t*>(data);
+    auto* f64 = static_cast<double*>(data);
+    for (Py_ssize_t i = 0; i < m; ++i) {
+        const TrackOutput& o = t->rows[i];
+        switch (k) {
+            case 0: i64[i] = o.track_id; break;
+            case 1:
+                f64[4 * i + 0] = o.box.x1;
+                f64[4 * i + 1] = o.box.y1;
+                f64[4 * i + 2] = o.box.x2;
+                f64[4 * i + 3] = o.box.y2;
+                break;
+            case 2: f64[i] = o.score; break;
+            case 3: i64[i] = o.class_id; break;
+            default: i64[i] = o.det_index; break;
+        }
+    }
+    return arr;
+}
+
+PyObject* tracks_column(PyObject* self, void* closure) {
+    auto* t = reinterpret_cast<TracksObject*>(self);
+    const int k = static_cast<int>(reinterpret_cast<std::intptr_t>(closure));
+    if (!t->columns[k]) {
+        t->columns[k] = build_tracks_column(t, k);
+        if (!t->columns[k]) return nullptr;
+    }
+    Py_INCREF(t->columns[k]);
+    return t->columns[k];
+}
+
+void tracks_dealloc(PyObject* self) {
+    auto* t = reinterpret_cast<TracksObject*>(self);
+    for (PyObject* c : t->columns) Py_XDECREF(c);
+    PyTypeObject* type = Py_TYPE(self);
+    type->tp_free(self);
+    Py_DECREF(type);  // instances of heap types own a reference to their type
+}
+
+Py_ssize_t tracks_len(PyObject* self) { return Py_SIZE(self); }
+
+PyObject* tracks_repr(PyObject* self) {
+    PyObject* ids = tracks_column(self, reinterpret_cast<void*>(std::intptr_t{0}));
+    if (!ids) return nullptr;
+    PyObject* r = PyUnicode_FromFormat("Tracks(n=%zd, track_id=%R)", Py_SIZE(self), ids);
+    Py_DECREF(ids);
+    return r;
+}
+
+PyObject* tracks_refuse_pickle(PyObject*, PyObject*) {
+    PyErr_SetString(PyExc_TypeError, "cannot pickle 'Tracks' object (Tracks holds no tracker state)");
+    return nullptr;
+}
+
+PyObject* tracks_refuse_new(PyTypeObject*, PyObject*, PyObject*) {
+    PyErr_SetString(PyExc_TypeError, "Tracks objects are created by update(); they cannot be constructed");
+    return nullptr;
+}
+
 void bind_tracks(py::module_& m) {
-    py::class_<Tracks>(m, "Tracks", R"doc(
-Confirmed tracks of one frame, in the reference tracker's output order.
+    static const char doc[] = R"doc(Confirmed tracks of one frame, in the reference tracker's output order.
 
 Attributes are NumPy arrays of equal length M:
     track_id  (M,)   int64   track ids
@@ -297,18 +421,33 @@ Attributes are NumPy arrays of equal length M:
     score     (M,)   float64 score of the detection that last updated the track
     class_id  (M,)   int64   class of that detection (-1 when no classes were given)
     det_index (M,)   int64   row of that detection in this frame's input
-)doc")
-        .def_property_readonly("track_id", [](Tracks& t) { return t.column(0); })
-        .def_property_readonly("xyxy", [](Tracks& t) { return t.column(1); })
-        .def_property_readonly("score", [](Tracks& t) { return t.column(2); })
-        .def_property_readonly("class_id", [](Tracks& t) { return t.column(3); })
-        .def_property_readonly("det_index", [](Tracks& t) { return t.column(4); })
-        .def("__len__", [](const Tracks& t) { return t.rows.size(); })
-        .def("__repr__", [](Tracks& t) {
-            std::ostringstream s;
-            s << "Tracks(n=" << t.rows.size() << ", track_id=" << std::string(py::repr(t.column(0))) << ")";
-            return s.str();
-        });
+)doc";
+    static PyGetSetDef getset[] = {
+        {"track_id", tracks_column, nullptr, "(M,) int64 track ids", reinterpret_cast<void*>(std::intptr_t{0})},
+        {"xyxy", tracks_column, nullptr, "(M, 4) float64 boxes (x1, y1, x2, y2)", reinterpret_cast<void*>(std::intptr_t{1})},
+        {"score", tracks_column, nullptr, "(M,) float64 scores", reinterpret_cast<void*>(std::intptr_t{2})},
+        {"class_id", tracks_column, nullptr, "(M,) int64 class ids", reinterpret_cast<void*>(std::intptr_t{3})},
+        {"det_index", tracks_column, nullptr, "(M,) int64 input rows", reinterpret_cast<void*>(std::intptr_t{4})},
+        {nullptr, nullptr, nullptr, nullptr, nullptr}};
+    static PyMethodDef methods[] = {
+        {"__reduce_ex__", tracks_refuse_pickle, METH_O, nullptr},
+        {"__reduce__", tracks_refuse_pickle, METH_NOARGS, nullptr},  // called with (self, NULL)
+        {nullptr, nullptr, 0, nullptr}};
+    static PyType_Slot slots[] = {
+        {Py_tp_dealloc, reinterpret_cast<void*>(tracks_dealloc)},
+        {Py_tp_getset, getset},
+        {Py_tp_methods, methods},
+        {Py_tp_repr, reinterpret_cast<void*>(tracks_repr)},
+        {Py_sq_length, reinterpret_cast<void*>(tracks_len)},
+        {Py_tp_new, reinterpret_cast<void*>(tracks_refuse_new)},
+        {Py_tp_doc, const_cast<char*>(doc)},
+        {0, nullptr}};
+    static PyType_Spec spec = {"bytetrack_cpp._core.Tracks", static_cast<int>(offsetof(TracksObject, rows)),
+                               static_cast<int>(sizeof(TrackOutput)), Py_TPFLAGS_DEFAULT, slots};
+    PyObject* type = PyType_FromSpec(&spec);
+    if (!type) throw py::error_already_set();
+    tracks_type = reinterpret_cast<PyTypeObject*>(type);
+    m.add_object("Tracks", py::reinterpret_steal<py::object>(type));
 }
 
 // ---------------------------------------------------------------- lapjv
@@ -813,62 +952,13 @@ Returns (det_index, tracker_id), two int64 arrays: the input row and the tracker
 Invalid input raises ValueError/TypeError and leaves the tracker unchanged.
 )doc";
 
-// Runs `body` (returning py::object) and converts C++ exceptions to Python errors,
-// as pybind11 would for a bound function.
-template <class Body>
-PyObject* guarded(Body&& body) {
-    try {
-        return body().release().ptr();
-    } catch (py::error_already_set& e) {
-        e.restore();
-    } catch (py::builtin_exception& e) {
-        e.set_error();
-    } catch (const std::invalid_argument& e) {
-        PyErr_SetString(PyExc_ValueError, e.what());
-    } catch (const std::exception& e) {
-        PyErr_SetString(PyExc_RuntimeError, e.what());
-    }
-    return nullptr;
-}
-
-// The engine of `self`. These methods bypass pybind11's dispatcher, which
-// refuses instances whose __init__/__setstate__ never completed; do the same.
-TrackersEngine& engine_of(PyObject* self) {
-    auto* inst = reinterpret_cast<py::detail::instance*>(self);
-    py::detail::value_and_holder vh = inst->get_value_and_holder(py::detail::get_type_info(typeid(TrackersEngine)));
-    if (!vh || !vh.holder_constructed() || vh.value_ptr() == nullptr)
-        throw py::type_error("the tracker is not initialized (__init__ or __setstate__ did not complete)");
-    return *vh.template value_ptr<TrackersEngine>();
-}
+// The engine of `self` (see instance_of).
+TrackersEngine& engine_of(PyObject* self) { return instance_of<TrackersEngine>(self); }
 
 PyObject* update_arrays_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
     static const char* const names[3] = {"xyxy", "confidence", "timestamp"};
-    PyObject* values[3] = {nullptr, Py_None, Py_None};
-    if (nargs > 3) {
-        PyErr_Format(PyExc_TypeError, "update_arrays() takes at most 3 arguments (%zd given)", nargs);
-        return nullptr;
-    }
-    for (Py_ssize_t i = 0; i < nargs; ++i) values[i] = args[i];
-    const Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
-    for (Py_ssize_t k = 0; k < nkw; ++k) {
-        PyObject* key = PyTuple_GET_ITEM(kwnames, k);
-        int slot = -1;
-        for (int j = 0; j < 3; ++j)
-            if (PyUnicode_CompareWithASCIIString(key, names[j]) == 0) slot = j;
-        if (slot < 0) {
-            PyErr_Format(PyExc_TypeError, "update_arrays() got an unexpected keyword argument '%U'", key);
-            return nullptr;
-        }
-        if (slot < nargs) {
-            PyErr_Format(PyExc_TypeError, "update_arrays() got multiple values for argument '%s'", names[slot]);
-            return nullptr;
-        }
-        values[slot] = args[nargs + k];
-    }
-    if (values[0] == nullptr) {
-        PyErr_SetString(PyExc_TypeError, "update_arrays() missing required argument 'xyxy'");
-        return nullptr;
-    }
+    PyObject* values[3];
+    if (!fastcall_args("update_arrays", names, 3, 1, args, nargs, kwnames, values)) return nullptr;
     return guarded([&] {
         TrackersEngine& engine = engine_of(self);
         return py::object(trackers_update_arrays(engine, values[0], values[1], values[2]));
@@ -981,12 +1071,8 @@ restore the complete engine state (versioned, see STATE_FORMAT_VERSION).
                                           t.updates, t.time_since_update));
             return out;
         });
-    PyObject* method = PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(cls.ptr()), &kUpdateArraysDef);
-    if (!method) throw py::error_already_set();
-    cls.attr("update_arrays") = py::reinterpret_steal<py::object>(method);
-    method = PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(cls.ptr()), &kUpdateDetectionsDef);
-    if (!method) throw py::error_already_set();
-    cls.attr("_update_detections") = py::reinterpret_steal<py::object>(method);
+    add_fastcall_method(cls, &kUpdateArraysDef);
+    add_fastcall_method(cls, &kUpdateDetectionsDef);
 }
 
 // ---------------------------------------------------------------- id counter
@@ -1022,7 +1108,7 @@ void guard_pickling(py::module_& m) {
                                               py::make_tuple(c.start(), c.peek()));
                     },
                     py::is_method(counter_cls)));
-    for (const char* name : {"Tracks", "SceneGenerator"}) {
+    for (const char* name : {"SceneGenerator"}) {
         if (!py::hasattr(m, name)) continue;
         py::object cls = m.attr(name);
         const std::string type_name = name;
@@ -1038,6 +1124,52 @@ void guard_pickling(py::module_& m) {
 }
 
 // ---------------------------------------------------------------- BYTETracker
+
+// Detections of one update() call as C++ views: the zero-copy fast path when it
+// applies, else the general conversion (which also produces every error message).
+// Small converted input lives in `stack`; the object must outlive the views.
+struct UpdateInput {
+    static constexpr std::size_t kStack = 320;
+    double stack[kStack];
+    std::vector<double> heap;
+    std::optional<DetectionsIn> general;  // optional: a default array_t allocates an empty array
+    FastDetections view;
+
+    UpdateInput(py::handle xyxy, py::handle scores, py::handle class_ids) {
+        if (fast_detections(xyxy, scores, class_ids, stack, kStack, heap, view)) return;
+        general.emplace(convert_detections(xyxy, scores, class_ids));
+        view.xyxy = general->xyxy.data();
+        view.scores = general->scores.data();
+        view.class_ids = general->class_ptr();
+        view.n = general->n;
+    }
+};
+
+const char* const kByteTrackerUpdateDoc = R"doc(update($self, /, xyxy, scores, class_ids=None)
+--
+
+Advance one frame.
+
+xyxy: (N, 4) boxes (x1, y1, x2, y2); scores: (N,); class_ids: optional (N,) integers.
+N may be 0. Invalid input raises ValueError/TypeError and leaves the tracker unchanged.
+Returns a Tracks object with the confirmed tracks of this frame.
+)doc";
+
+PyObject* byte_tracker_update(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+    static const char* const names[3] = {"xyxy", "scores", "class_ids"};
+    PyObject* values[3];
+    if (!fastcall_args("update", names, 3, 2, args, nargs, kwnames, values)) return nullptr;
+    return guarded([&] {
+        BYTETracker& tracker = instance_of<BYTETracker>(self);
+        UpdateInput in(values[0], values[1], values[2]);
+        return make_tracks(tracker.update(in.view.xyxy, in.view.scores, in.view.class_ids, in.view.n));
+    });
+}
+
+PyMethodDef kByteTrackerUpdateDef = {
+    "update", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&byte_tracker_update)),
+    METH_FASTCALL | METH_KEYWORDS, kByteTrackerUpdateDoc};
+
 
 void bind_byte_tracker(py::module_& m) {
     py::class_<BYTETracker>(m, "BYTETracker", R"doc(
@@ -1087,29 +1219,6 @@ not shared by the copy: it gets its own, with the same start, at the saved posit
              py::arg("track_thresh") = 0.5, py::arg("track_buffer") = 30, py::arg("match_thresh") = 0.8,
              py::arg("frame_rate") = 30.0, py::arg("mot20") = false, py::arg("preset") = "ifzhang",
              py::arg("id_counter") = py::none())
-        .def(
-            "update",
-            [](BYTETracker& self, py::handle xyxy, py::handle scores, py::handle class_ids) {
-                {
-                    // Converted input goes to the stack when small, else to the heap.
-                    double stack[320];
-                    std::vector<double> heap;
-                    FastDetections fast;
-                    if (fast_detections(xyxy, scores, class_ids, stack, 320, heap, fast))
-                        return Tracks::from(self.update(fast.xyxy, fast.scores, fast.class_ids, fast.n));
-                }
-                DetectionsIn in = convert_detections(xyxy, scores, class_ids);
-                const auto& out = self.update(in.xyxy.data(), in.scores.data(), in.class_ptr(), in.n);
-                return Tracks::from(out);
-            },
-            py::arg("xyxy"), py::arg("scores"), py::arg("class_ids") = py::none(),
-            R"doc(
-Advance one frame.
-
-xyxy: (N, 4) boxes (x1, y1, x2, y2); scores: (N,); class_ids: optional (N,) integers.
-N may be 0. Invalid input raises ValueError/TypeError and leaves the tracker unchanged.
-Returns a Tracks object with the confirmed tracks of this frame.
-)doc")
         .def(
             "_set_association",
             [](BYTETracker& self, const std::string& method) {
@@ -1167,6 +1276,7 @@ Returns a Tracks object with the confirmed tracks of this frame.
               << ", lost=" << t.lost_slots().size() << ")";
             return s.str();
         });
+    add_fastcall_method(m.attr("BYTETracker"), &kByteTrackerUpdateDef);
 }
 
 // ---------------------------------------------------------------- MultiStreamTracker
@@ -1267,8 +1377,10 @@ public:
         std::vector<TrackOutput> single;
         BatchResult batch;
         std::vector<StreamFrame> frames;
-        std::vector<DetectionsIn> inputs;  // keeps the converted arrays alive
-        std::vector<py::object> keys;
+        std::vector<DetectionsIn> inputs;   // entries the fast path could not take
+        std::vector<py::object> keys;       // batch keys, in batch order
+        std::vector<py::object> arrays;     // the entries' arrays, alive until the call ends
+        std::vector<std::vector<double>> widened;  // per entry: float32 / strided input as float64
     };
 
     // Hands out a buffer set and takes it back (GIL held for both).
@@ -1286,6 +1398,7 @@ public:
         ~Lease() {
             buffers_->inputs.clear();
             buffers_->keys.clear();
+            buffers_->arrays.clear();
             std::lock_guard<std::mutex> lock(owner_.buffers_mutex_);
             try {
                 owner_.free_buffers_.push_back(std::move(buffers_));
@@ -1293,6 +1406,7 @@ public:
             }
         }
         Buffers* operator->() { return buffers_.get(); }
+        Buffers& operator*() { return *buffers_; }
 
     private:
         PyMultiStreamTracker& owner_;
@@ -1367,6 +1481,131 @@ private:
     bool open_ = true;
 };
 
+// MultiStreamTracker.update and update_batch (fastcall methods, see above).
+const char* const kMultiStreamUpdateDoc = R"doc(update($self, /, stream_id, xyxy, scores, class_ids=None)
+--
+
+Advance one stream by one frame (the stream is created on its first frame).
+
+Same arguments and result (Tracks) as BYTETracker.update. Invalid input raises
+ValueError/TypeError and changes nothing.
+)doc";
+
+PyObject* multi_stream_update(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+    static const char* const names[4] = {"stream_id", "xyxy", "scores", "class_ids"};
+    PyObject* values[4];
+    if (!fastcall_args("update", names, 4, 3, args, nargs, kwnames, values)) return nullptr;
+    return guarded([&] {
+        PyMultiStreamTracker& owner = instance_of<PyMultiStreamTracker>(self);
+        const StreamId id = stream_id_arg(values[0], "stream_id");
+        UpdateInput in(values[1], values[2], values[3]);
+        const StreamFrame frame{id, in.view.xyxy, in.view.scores, in.view.class_ids, in.view.n};
+        PyMultiStreamTracker::Lease buffers(owner);
+        {
+            py::gil_scoped_release release;
+            owner.ctx().update(frame, buffers->single);
+        }
+        return make_tracks(buffers->single);
+    });
+}
+
+const char* const kMultiStreamUpdateBatchDoc = R"doc(update_batch($self, /, batch)
+--
+
+Advance several streams by one frame each, in one call.
+
+batch maps stream ids to (xyxy, scores) or (xyxy, scores, class_ids) tuples.
+Returns {stream_id: Tracks} in the batch's order. Streams are updated on the
+context's threads; new ids are numbered afterwards in batch order, so the result
+is the same for any thread count. If any entry is invalid, ValueError/TypeError
+is raised and no stream is created or changed.
+)doc";
+
+// Reads one batch entry into `buffers` (frames, keys, arrays; `inputs` for entries
+// the zero-copy path cannot take). Errors name the entry.
+void add_batch_entry(PyMultiStreamTracker::Buffers& buffers, py::handle key, py::handle value) {
+    const StreamId id = stream_id_arg(key, "batch key");
+    const std::size_t k = buffers.frames.size();
+    buffers.keys.push_back(py::reinterpret_borrow<py::object>(key));
+    const bool is_tuple = PyTuple_Check(value.ptr());
+    const Py_ssize_t len = is_tuple ? PyTuple_GET_SIZE(value.ptr()) : PyList_Check(value.ptr()) ? PyList_GET_SIZE(value.ptr()) : -1;
+    if (len == 2 || len == 3) {
+        // Own the arrays: a list entry could be changed while the GIL is released.
+        py::handle items[3] = {Py_None, Py_None, Py_None};
+        for (Py_ssize_t i = 0; i < len; ++i) {
+            items[i] = is_tuple ? PyTuple_GET_ITEM(value.ptr(), i) : PyList_GET_ITEM(value.ptr(), i);
+            buffers.arrays.push_back(py::reinterpret_borrow<py::object>(items[i]));
+        }
+        if (buffers.widened.size() <= k) buffers.widened.resize(k + 1);
+        FastDetections fast;
+        if (fast_detections(items[0], items[1], items[2], nullptr, 0, buffers.widened[k], fast)) {
+            buffers.frames.push_back(StreamFrame{id, fast.xyxy, fast.scores, fast.class_ids, fast.n});
+            return;
+        }
+    }
+    buffers.inputs.push_back(convert_batch_entry(key, value));
+    const DetectionsIn& in = buffers.inputs.back();
+    buffers.frames.push_back(StreamFrame{id, in.xyxy.data(), in.scores.data(), in.class_ptr(), in.n});
+}
+
+PyObject* multi_stream_update_batch(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+    static const char* const names[1] = {"batch"};
+    PyObject* values[1];
+    if (!fastcall_args("update_batch", names, 1, 1, args, nargs, kwnames, values)) return nullptr;
+    return guarded([&]() -> py::object {
+        PyMultiStreamTracker& owner = instance_of<PyMultiStreamTracker>(self);
+        py::handle batch = values[0];
+        if (!PyDict_Check(batch.ptr()) && !py::hasattr(batch, "items"))
+            throw py::type_error("batch must be a mapping {stream_id: (xyxy, scores[, class_ids])}");
+        PyMultiStreamTracker::Lease buffers(owner);
+        buffers->frames.clear();
+        if (PyDict_Check(batch.ptr())) {
+            PyObject *key, *value;
+            Py_ssize_t pos = 0;
+            while (PyDict_Next(batch.ptr(), &pos, &key, &value)) {
+                // Own references: a conversion may run Python code that changes the dict.
+                const py::object k = py::reinterpret_borrow<py::object>(key);
+                const py::object v = py::reinterpret_borrow<py::object>(value);
+                add_batch_entry(*buffers, k, v);
+            }
+        } else {
+            for (py::handle item : batch.attr("items")()) {
+                py::tuple kv = py::reinterpret_borrow<py::tuple>(item);
+                add_batch_entry(*buffers, kv[0], kv[1]);
+            }
+        }
+        auto& frames = buffers->frames;
+        MultiStreamTracker& ctx = owner.ctx();
+        BatchResult& out = buffers->batch;
+        {
+            py::gil_scoped_release release;
+            ctx.begin_batch(frames.data(), frames.size(), out);  // throws before any change
+        }
+        // Result objects are built while the pool still updates later streams.
+        OpenBatch open(ctx, out);
+        py::dict result;
+        for (std::size_t k = 0; k < frames.size(); ++k) {
+            if (ctx.frame_updated(k, out)) {
+                ctx.finish_frame(k, out);
+            } else {
+                py::gil_scoped_release release;
+                ctx.finish_frame(k, out);
+            }
+            py::object tracks = make_tracks(out.tracks(k), out.num_tracks(k));
+            if (PyDict_SetItem(result.ptr(), buffers->keys[k].ptr(), tracks.ptr()) != 0) throw py::error_already_set();
+        }
+        open.end();
+        return result;
+    });
+}
+
+PyMethodDef kMultiStreamUpdateDef = {
+    "update", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&multi_stream_update)),
+    METH_FASTCALL | METH_KEYWORDS, kMultiStreamUpdateDoc};
+PyMethodDef kMultiStreamUpdateBatchDef = {
+    "update_batch", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&multi_stream_update_batch)),
+    METH_FASTCALL | METH_KEYWORDS, kMultiStreamUpdateBatchDoc};
+
 void bind_multi_stream_tracker(py::module_& m) {
     using Self = PyMultiStreamTracker;
     py::class_<Self>(m, "MultiStreamTracker", R"doc(
@@ -1435,87 +1674,6 @@ context is consistent per stream; for an exact continuation save between calls.
                  return std::make_unique<Self>(n_threads, idle, engine.cast<std::string>(), params, std::move(ids));
              }),
              py::arg("threads") = 1, py::arg("max_idle_frames") = py::none(), py::arg("engine") = "bytetrack")
-        .def(
-            "update",
-            [](Self& self, py::handle stream_id, py::handle xyxy, py::handle scores, py::handle class_ids) {
-                const StreamId id = stream_id_arg(stream_id, "stream_id");
-                DetectionsIn in = convert_detections(xyxy, scores, class_ids);
-                const StreamFrame frame{id, in.xyxy.data(), in.scores.data(), in.class_ptr(), in.n};
-                Self::Lease buffers(self);
-                {
-                    py::gil_scoped_release release;
-                    self.ctx().update(frame, buffers->single);
-                }
-                return Tracks::from(buffers->single);
-            },
-            py::arg("stream_id"), py::arg("xyxy"), py::arg("scores"), py::arg("class_ids") = py::none(),
-            R"doc(
-Advance one stream by one frame (the stream is created on its first frame).
-
-Same arguments and result (Tracks) as BYTETracker.update. Invalid input raises
-ValueError/TypeError and changes nothing.
-)doc")
-        .def(
-            "update_batch",
-            [](Self& self, py::handle batch) {
-                if (!PyDict_Check(batch.ptr()) && !py::hasattr(batch, "items"))
-                    throw py::type_error("batch must be a mapping {stream_id: (xyxy, scores[, class_ids])}");
-                Self::Lease buffers(self);
-                auto& frames = buffers->frames;
-                auto& inputs = buffers->inputs;
-                auto& keys = buffers->keys;
-                frames.clear();
-                auto add = [&](py::handle key_ref, py::handle value_ref) {
-                    // Own references: converting a value may run Python code.
-                    const py::object key = py::reinterpret_borrow<py::object>(key_ref);
-                    const py::object value = py::reinterpret_borrow<py::object>(value_ref);
-                    const StreamId id = stream_id_arg(key, "batch key");
-                    inputs.push_back(convert_batch_entry(key, value));
-                    keys.push_back(key);
-                    const DetectionsIn& in = inputs.back();
-                    frames.push_back(StreamFrame{id, in.xyxy.data(), in.scores.data(), in.class_ptr(), in.n});
-                };
-                if (PyDict_Check(batch.ptr())) {
-                    PyObject *key, *value;
-                    Py_ssize_t pos = 0;
-                    while (PyDict_Next(batch.ptr(), &pos, &key, &value)) add(key, value);
-                } else {
-                    for (py::handle item : batch.attr("items")()) {
-                        py::tuple kv = py::reinterpret_borrow<py::tuple>(item);
-                        add(kv[0], kv[1]);
-                    }
-                }
-                MultiStreamTracker& ctx = self.ctx();
-                BatchResult& out = buffers->batch;
-                {
-                    py::gil_scoped_release release;
-                    ctx.begin_batch(frames.data(), frames.size(), out);  // throws before any change
-                }
-                // Result objects are built while the pool still updates later streams.
-                OpenBatch open(ctx, out);
-                py::dict result;
-                for (std::size_t k = 0; k < frames.size(); ++k) {
-                    if (ctx.frame_updated(k, out)) {
-                        ctx.finish_frame(k, out);
-                    } else {
-                        py::gil_scoped_release release;
-                        ctx.finish_frame(k, out);
-                    }
-                    result[keys[k]] = Tracks::from(out.tracks(k), out.num_tracks(k));
-                }
-                open.end();
-                return result;
-            },
-            py::arg("batch"),
-            R"doc(
-Advance several streams by one frame each, in one call.
-
-batch maps stream ids to (xyxy, scores) or (xyxy, scores, class_ids) tuples.
-Returns {stream_id: Tracks} in the batch's order. Streams are updated on the
-context's threads; new ids are numbered afterwards in batch order, so the result
-is the same for any thread count. If any entry is invalid, ValueError/TypeError
-is raised and no stream is created or changed.
-)doc")
         .def(py::pickle(
                  [](Self& self) {
                      std::string blob;
@@ -1642,6 +1800,8 @@ is raised and no stream is created or changed.
             s << ", streams=" << streams << ", next_id=" << self.ctx().id_counter()->peek() << ")";
             return s.str();
         });
+    add_fastcall_method(m.attr("MultiStreamTracker"), &kMultiStreamUpdateDef);
+    add_fastcall_method(m.attr("MultiStreamTracker"), &kMultiStreamUpdateBatchDef);
 }
 
 // ---------------------------------------------------------------- scene generator

@@ -48,18 +48,58 @@ MultiStreamTracker::~MultiStreamTracker() = default;
 
 // ---------------------------------------------------------------- validation
 
-void MultiStreamTracker::validate(const StreamFrame& f) const {
+namespace {
+
+void validate_frame(const EngineFactory& engine, const StreamFrame& f) {
     if (f.n > 0 && (f.xyxy == nullptr || f.scores == nullptr))
         throw std::invalid_argument("xyxy and scores must not be null");
-    engine_->validate(f.xyxy, f.scores, f.class_ids, f.n);
+    engine.validate(f.xyxy, f.scores, f.class_ids, f.n);
 }
+
+std::invalid_argument frame_error(const StreamFrame& f, const std::invalid_argument& e) {
+    return std::invalid_argument("stream " + std::to_string(f.stream_id) + ": " + e.what());
+}
+
+}  // namespace
+
+void MultiStreamTracker::validate(const StreamFrame& f) const { validate_frame(*engine_, f); }
 
 void MultiStreamTracker::validate_batch(const StreamFrame* frames, std::size_t count) const {
     for (std::size_t k = 0; k < count; ++k) {
         try {
-            validate(frames[k]);
+            validate_frame(*engine_, frames[k]);
         } catch (const std::invalid_argument& e) {
-            throw std::invalid_argument("stream " + std::to_string(frames[k].stream_id) + ": " + e.what());
+            throw frame_error(frames[k], e);
+        }
+    }
+}
+
+// validate_batch on the pool. Validation reads every detection of the batch
+// (cold in cache) and is most of a batch's serial work; run on the threads that
+// are about to update those streams, it also warms their caches.
+void MultiStreamTracker::validate_on_pool(BatchResult& out) {
+    out.errors_.assign(out.count_, nullptr);
+    out.engine_ = engine_.get();
+    out.job_.reset(out.count_, [](void* ctx, std::size_t k) {
+        BatchResult& b = *static_cast<BatchResult*>(ctx);
+        try {
+            validate_frame(*b.engine_, b.frames_[k]);
+        } catch (const std::invalid_argument& e) {
+            b.errors_[k] = std::make_exception_ptr(frame_error(b.frames_[k], e));
+        } catch (...) {
+            b.errors_[k] = std::current_exception();
+        }
+    }, &out);
+    if (pool_.post(out.job_)) {
+        pool_.wait(out.job_);
+    } else {
+        out.job_.run_all();
+    }
+    for (std::size_t k = 0; k < out.count_; ++k) {
+        if (out.errors_[k]) {
+            std::exception_ptr e = out.errors_[k];
+            out.errors_.assign(out.count_, nullptr);
+            std::rethrow_exception(e);
         }
     }
 }
@@ -358,7 +398,21 @@ void MultiStreamTracker::update_batch(const StreamFrame* frames, std::size_t cou
 void MultiStreamTracker::begin_batch(const StreamFrame* frames, std::size_t count, BatchResult& out) {
     if (out.open_) throw std::logic_error("begin_batch: this BatchResult has a batch in progress");
     if (count > PoolJob::kMaxTasks) throw std::invalid_argument("a batch holds at most 2**32 - 1 streams");
-    validate_batch(frames, count);
+    if (count > 1 && threads() > 1) {
+        out.frames_ = frames;
+        out.count_ = count;
+        try {
+            validate_on_pool(out);
+        } catch (...) {
+            out.frames_ = nullptr;
+            out.count_ = 0;
+            throw;
+        }
+        out.frames_ = nullptr;
+        out.count_ = 0;
+    } else {
+        validate_batch(frames, count);
+    }
     out.lock_order_.resize(count);
     for (std::size_t k = 0; k < count; ++k) out.lock_order_[k] = k;
     std::sort(out.lock_order_.begin(), out.lock_order_.end(),

@@ -1,5 +1,6 @@
 #include "bytetrack/thread_pool.hpp"
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 
@@ -59,7 +60,7 @@ bool ThreadPool::post(PoolJob& job) {
         std::lock_guard<std::mutex> lock(mu_);
         if (job_ != nullptr || active_ != 0) return false;  // busy with another call's job
         job_ = &job;
-        ++generation_;
+        generation_.fetch_add(1, std::memory_order_release);
     }
     job.posted_ = true;
     wake_.notify_all();
@@ -79,18 +80,36 @@ void ThreadPool::wait(PoolJob& job) {
 }
 
 void ThreadPool::worker_loop() {
-    std::unique_lock<std::mutex> lock(mu_);
     std::size_t seen = 0;  // not generation_: a job may be posted before this thread starts
+    std::unique_lock<std::mutex> lock(mu_, std::defer_lock);
     for (;;) {
+        // Spin first (see kSpinMicroseconds), yielding now and then so that a
+        // busy machine runs the thread that will post the next job.
+        const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(kSpinMicroseconds);
+        for (unsigned round = 1; generation_.load(std::memory_order_acquire) == seen &&
+                                 !stop_.load(std::memory_order_relaxed);
+             ++round) {
+#if defined(__x86_64__) || defined(__i386__)
+            __builtin_ia32_pause();
+#endif
+            if (round % 16 == 0) {
+                std::this_thread::yield();
+                if (std::chrono::steady_clock::now() > until) break;
+            }
+        }
+        lock.lock();
+        // A job posted and already closed while we spun: nothing to join.
+        if (job_ == nullptr) seen = generation_.load(std::memory_order_relaxed);
         wake_.wait(lock, [&] { return stop_ || (job_ != nullptr && generation_ != seen); });
         if (stop_) return;
-        seen = generation_;
+        seen = generation_.load(std::memory_order_relaxed);
         PoolJob* const job = job_;
         ++active_;
         lock.unlock();
         job->run_all(/*from_back=*/true);
         lock.lock();
         if (--active_ == 0) finished_.notify_all();
+        lock.unlock();
     }
 }
 
