@@ -72,10 +72,20 @@ void ThreadPool::wait(PoolJob& job) {
     if (!job.posted_) return;
     // Close the job to workers that have not started on it (under load a worker
     // may not even have been scheduled yet: nobody waits for it), then wait for
-    // those that did to let go.
+    // those that did to let go: spinning first, since a worker is at most one
+    // task from done and a sleeping caller wakes up late.
     std::unique_lock<std::mutex> lock(mu_);
     job_ = nullptr;
-    finished_.wait(lock, [this] { return active_ == 0; });
+    lock.unlock();
+    const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(kSpinMicroseconds);
+    for (unsigned round = 1; active_.load(std::memory_order_acquire) != 0; ++round) {
+        if (round % 16 == 0) {
+            std::this_thread::yield();
+            if (std::chrono::steady_clock::now() > until) break;
+        }
+    }
+    lock.lock();
+    finished_.wait(lock, [this] { return active_.load(std::memory_order_relaxed) == 0; });
     job.posted_ = false;
 }
 
@@ -108,7 +118,7 @@ void ThreadPool::worker_loop() {
         lock.unlock();
         job->run_all(/*from_back=*/true);
         lock.lock();
-        if (--active_ == 0) finished_.notify_all();
+        if (active_.fetch_sub(1, std::memory_order_release) == 1) finished_.notify_all();
         lock.unlock();
     }
 }

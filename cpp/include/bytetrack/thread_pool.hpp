@@ -104,7 +104,7 @@ private:
     std::condition_variable wake_, finished_;
     PoolJob* job_ = nullptr;                   // the job workers may join, if any
     std::atomic<std::size_t> generation_{0};   // bumped for every posted job
-    std::size_t active_ = 0;                   // workers inside a job
+    std::atomic<std::size_t> active_{0};       // workers inside a job (changed under mu_)
     std::atomic<bool> stop_{false};
 };
 
