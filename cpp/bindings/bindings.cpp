@@ -1588,8 +1588,10 @@ PyObject* multi_stream_update_batch(PyObject* self, PyObject* const* args, Py_ss
             if (ctx.frame_updated(k, out)) {
                 ctx.finish_frame(k, out);
             } else {
+                // One GIL release for a run of frames this thread can finish itself.
                 py::gil_scoped_release release;
                 ctx.finish_frame(k, out);
+                ctx.finish_while_ready(out);
             }
             py::object tracks = make_tracks(out.tracks(k), out.num_tracks(k));
             if (PyDict_SetItem(result.ptr(), buffers->keys[k].ptr(), tracks.ptr()) != 0) throw py::error_already_set();

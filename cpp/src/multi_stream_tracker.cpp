@@ -493,6 +493,15 @@ void MultiStreamTracker::finish_frame(std::size_t k, BatchResult& out) {
     while (out.size() <= k) finish_next(out);
 }
 
+void MultiStreamTracker::finish_while_ready(BatchResult& out) {
+    if (!out.open_) return;
+    while (out.size() < out.count_) {
+        const std::size_t k = out.size();
+        if (out.updated_[k].load(std::memory_order_acquire) == 0 && !out.job_.unclaimed(k)) return;
+        finish_next(out);
+    }
+}
+
 void MultiStreamTracker::end_batch(BatchResult& out) {
     if (!out.open_) return;
     pool_.wait(out.job_);  // every update done, workers gone

@@ -127,6 +127,11 @@ public:
     // True if frame k has been updated, so that finish_frame(k) will not block.
     bool frame_updated(std::size_t k, const BatchResult& out) const;
     void finish_frame(std::size_t k, BatchResult& out);
+    // Finishes further frames in batch order for as long as that needs no
+    // waiting for another thread (the next frame is updated, or no thread has
+    // started it and this one can). Lets a caller that must release a lock
+    // (the GIL) to wait do so once for a run of frames.
+    void finish_while_ready(BatchResult& out);
     void end_batch(BatchResult& out);
 
     // Frees the stream's tracker; false if there is no such stream. A later

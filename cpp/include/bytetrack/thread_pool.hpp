@@ -48,6 +48,11 @@ public:
         }
     }
     bool posted() const { return posted_; }
+    // True if task k has not been claimed by any thread yet.
+    bool unclaimed(std::size_t k) const {
+        const std::uint64_t cur = bounds_.load(std::memory_order_relaxed);
+        return (cur & 0xFFFFFFFFu) <= k && k < (cur >> 32);
+    }
 
 private:
     friend class ThreadPool;
