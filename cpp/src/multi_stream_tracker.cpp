@@ -89,7 +89,7 @@ void MultiStreamTracker::validate_on_pool(BatchResult& out) {
         } catch (...) {
             b.errors_[k] = std::current_exception();
         }
-    }, &out);
+    }, &out, threads());
     if (pool_.post(out.job_)) {
         pool_.wait(out.job_);
     } else {
@@ -459,7 +459,7 @@ void MultiStreamTracker::begin_batch(const StreamFrame* frames, std::size_t coun
             b.errors_[k] = std::current_exception();
         }
         b.updated_[k].store(1, std::memory_order_release);
-    }, &out);
+    }, &out, threads());
     if (count > 1 && pool_.post(out.job_)) return;
     // No free workers: do it all now on this thread, finishing each frame right
     // after its update while its output is still in cache.

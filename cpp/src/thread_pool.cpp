@@ -28,7 +28,7 @@ ThreadPool::ThreadPool(int threads) : owner_process_(current_process()) {
     if (threads < 1) throw std::invalid_argument("threads must be >= 1, got " + std::to_string(threads));
     workers_.reserve(static_cast<std::size_t>(threads - 1));
     try {
-        for (int k = 1; k < threads; ++k) workers_.emplace_back([this] { worker_loop(); });
+        for (int k = 1; k < threads; ++k) workers_.emplace_back([this, k] { worker_loop(k); });
     } catch (...) {
         // Could not start a thread: stop the ones that did start, then report.
         {
@@ -89,7 +89,7 @@ void ThreadPool::wait(PoolJob& job) {
     job.posted_ = false;
 }
 
-void ThreadPool::worker_loop() {
+void ThreadPool::worker_loop(int self) {
     std::size_t seen = 0;  // not generation_: a job may be posted before this thread starts
     std::unique_lock<std::mutex> lock(mu_, std::defer_lock);
     for (;;) {
@@ -116,7 +116,7 @@ void ThreadPool::worker_loop() {
         PoolJob* const job = job_;
         ++active_;
         lock.unlock();
-        job->run_all(/*from_back=*/true);
+        job->run_all(self);
         lock.lock();
         if (active_.fetch_sub(1, std::memory_order_release) == 1) finished_.notify_all();
         lock.unlock();
