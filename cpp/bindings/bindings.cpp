@@ -1381,6 +1381,7 @@ public:
         std::vector<py::object> keys;       // batch keys, in batch order
         std::vector<py::object> arrays;     // the entries' arrays, alive until the call ends
         std::vector<std::vector<double>> widened;  // per entry: float32 / strided input as float64
+        std::vector<std::pair<py::object, py::object>> items;  // the batch's (key, value) pairs
     };
 
     // Hands out a buffer set and takes it back (GIL held for both).
@@ -1399,6 +1400,7 @@ public:
             buffers_->inputs.clear();
             buffers_->keys.clear();
             buffers_->arrays.clear();
+            buffers_->items.clear();
             std::lock_guard<std::mutex> lock(owner_.buffers_mutex_);
             try {
                 owner_.free_buffers_.push_back(std::move(buffers_));
@@ -1548,6 +1550,28 @@ void add_batch_entry(PyMultiStreamTracker::Buffers& buffers, py::handle key, py:
     buffers.frames.push_back(StreamFrame{id, in.xyxy.data(), in.scores.data(), in.class_ptr(), in.n});
 }
 
+// Inputs of a batch are usually cold in cache (a frame's arrays from many
+// cameras), and reading them one entry after the other is a chain of cache
+// misses on the calling thread, which holds the GIL and is the batch's serial
+// part. So all entries' arrays are prefetched first, in passes whose loads do
+// not depend on each other and overlap: stage 0 the array objects, stage 1
+// (their headers are arriving by then) the blocks holding shapes and strides.
+void prefetch_batch_entry(const std::vector<std::pair<py::object, py::object>>& items, std::size_t k, int stage) {
+    if (k >= items.size()) return;
+    PyObject* value = items[k].second.ptr();
+    if (!PyTuple_CheckExact(value)) return;
+    const Py_ssize_t len = PyTuple_GET_SIZE(value);
+    PyTypeObject* array_type = reinterpret_cast<PyTypeObject*>(py::detail::npy_api::get().PyArray_Type_);
+    for (Py_ssize_t i = 0; i < len && i < 3; ++i) {
+        PyObject* item = PyTuple_GET_ITEM(value, i);
+        if (stage == 0) {
+            __builtin_prefetch(item);
+        } else if (Py_TYPE(item) == array_type) {
+            __builtin_prefetch(py::detail::array_proxy(item)->dimensions);
+        }
+    }
+}
+
 PyObject* multi_stream_update_batch(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
     static const char* const names[1] = {"batch"};
     PyObject* values[1];
@@ -1560,14 +1584,15 @@ PyObject* multi_stream_update_batch(PyObject* self, PyObject* const* args, Py_ss
         PyMultiStreamTracker::Lease buffers(owner);
         buffers->frames.clear();
         if (PyDict_Check(batch.ptr())) {
+            // Own references first: a conversion may run Python code that changes the dict.
+            auto& items = buffers->items;
             PyObject *key, *value;
             Py_ssize_t pos = 0;
-            while (PyDict_Next(batch.ptr(), &pos, &key, &value)) {
-                // Own references: a conversion may run Python code that changes the dict.
-                const py::object k = py::reinterpret_borrow<py::object>(key);
-                const py::object v = py::reinterpret_borrow<py::object>(value);
-                add_batch_entry(*buffers, k, v);
-            }
+            while (PyDict_Next(batch.ptr(), &pos, &key, &value))
+                items.emplace_back(py::reinterpret_borrow<py::object>(key), py::reinterpret_borrow<py::object>(value));
+            for (std::size_t k = 0; k < items.size(); ++k) prefetch_batch_entry(items, k, 0);
+            for (std::size_t k = 0; k < items.size(); ++k) prefetch_batch_entry(items, k, 1);
+            for (auto& item : items) add_batch_entry(*buffers, item.first, item.second);
         } else {
             for (py::handle item : batch.attr("items")()) {
                 py::tuple kv = py::reinterpret_borrow<py::tuple>(item);

@@ -108,8 +108,13 @@ void ThreadPool::worker_loop(int self) {
             }
         }
         lock.lock();
-        // A job posted and already closed while we spun: nothing to join.
-        if (job_ == nullptr) seen = generation_.load(std::memory_order_relaxed);
+        if (job_ == nullptr && generation_.load(std::memory_order_relaxed) != seen) {
+            // A job posted and already finished while we spun (a small one): the
+            // next is likely close behind, so spin again rather than sleep.
+            seen = generation_.load(std::memory_order_relaxed);
+            lock.unlock();
+            continue;
+        }
         wake_.wait(lock, [&] { return stop_ || (job_ != nullptr && generation_ != seen); });
         if (stop_) return;
         seen = generation_.load(std::memory_order_relaxed);
