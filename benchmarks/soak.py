@@ -111,12 +111,19 @@ class Sample:
     p10_block_us: float  # 10th percentile of the same: least disturbed by other processes
     live_tracks: int
     detections: int
+    # With control=True: median over blocks of (this engine's time / a control engine's time on the
+    # same frames, interleaved frame by frame, the control restarted every block so that it never has
+    # a long history). Shifts in machine speed hit both and cancel; growth with history does not.
+    median_block_ratio: float = float("nan")
 
 
 def soak(name: str, frames: int, interval: int, objects: float, lifetime: float, seed: int,
-         progress: bool = False) -> list[Sample]:
+         progress: bool = False, control: bool = False) -> list[Sample]:
     engine = ENGINES[name]
     tracker = engine.make()
+    reference = engine.make() if control else None
+    control_ns = 0
+    ratios: list[float] = []
     scene = bytetrack_cpp.SceneGenerator(num_frames=-1, objects_per_frame=objects, mean_lifetime=lifetime,
                                          seed=seed)
     samples: list[Sample] = []
@@ -133,16 +140,25 @@ def soak(name: str, frames: int, interval: int, objects: float, lifetime: float,
         cpu_ns += c1 - c0
         block_ns += c1 - c0
         wall_ns += w1 - w0
+        if reference is not None:
+            c0 = thread_time()
+            update(reference, xyxy, scores, classes)
+            control_ns += thread_time() - c0
         if frame % BLOCK == 0:
             blocks.append(block_ns / BLOCK / 1e3)
+            if reference is not None:
+                ratios.append(block_ns / max(control_ns, 1))
+                reference, control_ns = engine.make(), 0
             block_ns = 0
         if frame % interval == 0:
             samples.append(Sample(name, frame, rss_bytes(), cpu_ns / interval / 1e3, wall_ns / interval / 1e3,
                                   statistics.median(blocks) if blocks else cpu_ns / interval / 1e3,
                                   _percentile(blocks, 0.1) if blocks else cpu_ns / interval / 1e3,
-                                  engine.live_tracks(tracker), dets))
+                                  engine.live_tracks(tracker), dets,
+                                  statistics.median(ratios) if ratios else float("nan")))
             cpu_ns = wall_ns = dets = 0
             blocks.clear()
+            ratios.clear()
             if progress:
                 s = samples[-1]
                 print(f"{name} {frame:>8} rss={s.rss_bytes / 1e6:8.2f} MB update={s.mean_update_us:7.2f} us "
