@@ -10,7 +10,9 @@ then checks the acceptance shape:
   minus RSS at frame 10,000);
 * mean update time of the last 100,000 frames within 10 % of frames
   10,000-110,000 (with fewer frames: the last and the first window after the
-  warm-up, each a tenth of the run).
+  warm-up, each a tenth of the run). With --control, time is the ratio to a
+  control tracker fed the same frames and restarted every 1,000 frames, which
+  cancels shifts in the machine's speed (shared virtual machines).
 
 Update times are thread CPU time (what the tracker costs; a busy shared machine
 inflates wall time) and wall time is recorded too.
@@ -257,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--csv", default="soak.csv")
     p.add_argument("--png", default="soak.png")
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--control", action="store_true",
+                   help="also time a control tracker (restarted every 1,000 frames) on the same frames and "
+                        "judge time by the ratio to it, which cancels shifts in machine speed")
     args = p.parse_args(argv)
     if args.frames < WARMUP_FRAMES + 2 * args.interval:
         p.error(f"--frames must be at least {WARMUP_FRAMES + 2 * args.interval}")
@@ -268,19 +273,22 @@ def main(argv: list[str] | None = None) -> int:
             p.error(f"unknown engine {name!r}")
         start = time.perf_counter()
         samples = soak(name, args.frames, args.interval, args.objects, args.lifetime, args.seed,
-                       progress=not args.quiet)
+                       progress=not args.quiet, control=args.control)
         all_samples += samples
         write_csv(args.csv, all_samples)  # keep what we have if a later engine is interrupted
         v = judge(samples)
         m = judge(samples, "median_block_us")
         q = judge(samples, "p10_block_us")
-        verdicts.append(v)
+        c = judge(samples, "median_block_ratio") if args.control else None
+        verdicts.append(c if c is not None else v)
         print(f"{name}: {args.frames} frames in {time.perf_counter() - start:.0f} s; RSS at frame "
               f"{WARMUP_FRAMES}: {v.rss_at_warmup / 1e6:.2f} MB, growth after: {v.rss_growth / 1e3:.1f} kB; "
               f"mean update {v.early_us:.2f} us -> {v.late_us:.2f} us ({v.windows}), "
               f"ratio {v.time_ratio:.3f} (median blocks: {m.early_us:.2f} -> {m.late_us:.2f} us, "
               f"ratio {m.time_ratio:.3f}; 10th percentile blocks: {q.early_us:.2f} -> {q.late_us:.2f} us, "
-              f"ratio {q.time_ratio:.3f}): {'PASS' if v.ok else 'FAIL'}", flush=True)
+              f"ratio {q.time_ratio:.3f}"
+              + (f"; time / control: {c.early_us:.3f} -> {c.late_us:.3f}, ratio {c.time_ratio:.3f}" if c else "")
+              + f"): {'PASS' if verdicts[-1].ok else 'FAIL'}", flush=True)
     title = (f"soak: {args.frames:,} frames, ~{args.objects:g} objects/frame, "
              f"mean lifetime {args.lifetime:g} frames")
     plotted = write_png(args.png, all_samples, title)
