@@ -14,9 +14,8 @@ import argparse
 import sys
 import warnings
 
-import numpy as np
 
-from common import SHARED, load_real_sequence, machine_summary, time_calls
+from common import SHARED, alternate, load_real_sequence, machine_summary, ratio_row, sv_inputs
 
 import bytetrack_cpp
 
@@ -42,20 +41,12 @@ def main(argv=None) -> int:
     for name in SEQUENCES:
         frames, rate = load_real_sequence(name)
         ours_in = [(x, s, c) for x, s, c in frames]
-        sv_in = [
-            (sv.Detections(xyxy=x.astype(np.float32), confidence=s.astype(np.float32), class_id=c),)
-            for x, s, c in frames
-        ]
-        ours_t, sv_t = [], []
-        for _ in range(args.repeats):
-            tracker = bytetrack_cpp.BYTETracker(frame_rate=rate)
-            ours_t.append(time_calls(tracker.update, ours_in))
-            reference = sv.ByteTrack(frame_rate=rate)
-            sv_t.append(time_calls(reference.update_with_detections, sv_in))
-        ours_us = float(np.mean(np.concatenate(ours_t))) * 1e6
-        sv_us = float(np.mean(np.concatenate(sv_t))) * 1e6
-        density = np.mean([len(s) for _, s, _ in frames])
-        print(f"{name:<16} {len(frames):>6} {density:>9.1f} {sv_us:>16.1f} {ours_us:>9.2f} {sv_us / ours_us:>6.0f}x")
+        sv_in = sv_inputs(sv, frames)
+        ours_us, sv_us = alternate(
+            args.repeats,
+            lambda r: (bytetrack_cpp.BYTETracker(frame_rate=rate).update, ours_in),
+            lambda r: (sv.ByteTrack(frame_rate=rate).update_with_detections, sv_in))
+        print(ratio_row(name, frames, sv_us, ours_us))
     return 0
 
 

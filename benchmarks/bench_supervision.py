@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 
-from common import SHARED, load_real_sequence, machine_summary, time_calls
+from common import SHARED, alternate, load_real_sequence, machine_summary, ratio_row, sv_inputs
 
 import bytetrack_cpp
 
@@ -46,10 +46,7 @@ def main(argv=None) -> int:
     print(f"{'sequence':<16} {'frames':>6} {'det/frame':>9} {'sv.ByteTrack us':>16} {'ours us':>9} {'ratio':>7}")
     for name in SEQUENCES:
         frames, rate = load_real_sequence(name)
-        inputs = [
-            (sv.Detections(xyxy=x.astype(np.float32), confidence=s.astype(np.float32), class_id=c),)
-            for x, s, c in frames
-        ]
+        inputs = sv_inputs(sv, frames)
         # Same output, checked once outside the timed passes.
         reference = sv.ByteTrack(frame_rate=rate)
         ours = bytetrack_cpp.ByteTrack(frame_rate=rate, version=sv.__version__)
@@ -62,16 +59,11 @@ def main(argv=None) -> int:
         # 0.27 writes tracker_id into its input; start every pass from clean inputs.
         fresh = [[(sv.Detections(xyxy=d.xyxy.copy(), confidence=d.confidence.copy(), class_id=d.class_id.copy()),)
                   for (d,) in inputs] for _ in range(args.repeats)]
-        ours_t, sv_t = [], []
-        for r in range(args.repeats):
-            tracker = bytetrack_cpp.ByteTrack(frame_rate=rate, version=sv.__version__)
-            ours_t.append(time_calls(tracker.update_with_detections, inputs))
-            reference = sv.ByteTrack(frame_rate=rate)
-            sv_t.append(time_calls(reference.update_with_detections, fresh[r]))
-        ours_us = float(np.mean(np.concatenate(ours_t))) * 1e6
-        sv_us = float(np.mean(np.concatenate(sv_t))) * 1e6
-        density = np.mean([len(s) for _, s, _ in frames])
-        print(f"{name:<16} {len(frames):>6} {density:>9.1f} {sv_us:>16.1f} {ours_us:>9.2f} {sv_us / ours_us:>6.0f}x")
+        ours_us, sv_us = alternate(
+            args.repeats,
+            lambda r: (bytetrack_cpp.ByteTrack(frame_rate=rate, version=sv.__version__).update_with_detections, inputs),
+            lambda r: (sv.ByteTrack(frame_rate=rate).update_with_detections, fresh[r]))
+        print(ratio_row(name, frames, sv_us, ours_us))
     return 0
 
 

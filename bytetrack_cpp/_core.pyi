@@ -144,9 +144,6 @@ def match_boxes(
     fuse: bool = False,
     method: str = "auto",
 ) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], Dict[str, int]]: ...
-def linear_sum_assignment(
-    cost_matrix: ArrayLike, maximize: bool = False
-) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
 
 class _SupervisionByteTrack:
     """Native engine behind bytetrack_cpp.ByteTrack (supervision sv.ByteTrack)."""

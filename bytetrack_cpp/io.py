@@ -151,15 +151,20 @@ def read_mot_detections(path: str) -> DetectionSequence:
     return DetectionSequence(frames, numbers, info.get("frameRate"), path, "mot", {"seqinfo": info})
 
 
-def read_json_detections(path: str) -> DetectionSequence:
-    """Reads the JSON detection format (see the module docstring)."""
+def _load_json(path: str):
+    """The parsed JSON document at ``path``; DetectionFileError naming the line if it is not JSON."""
     if not os.path.isfile(path):
         raise DetectionFileError(f"{path}: no such file")
     try:
         with open(path, "r", encoding="utf-8") as handle:
-            doc = json.load(handle)
+            return json.load(handle)
     except json.JSONDecodeError as exc:
         raise DetectionFileError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from None
+
+
+def read_json_detections(path: str) -> DetectionSequence:
+    """Reads the JSON detection format (see the module docstring)."""
+    doc = _load_json(path)
     frame_rate = None
     if isinstance(doc, dict):
         frame_rate = doc.get("frame_rate") or doc.get("fps")
@@ -282,13 +287,7 @@ def write_json_tracks(path: str, frames, frame_rate: Optional[float] = None, sou
 def read_json_tracks(path: str):
     """Reads :func:`write_json_tracks` output: (rows, frame_numbers), rows being
     (frame, track_id, x1, y1, x2, y2, score) and frame_numbers every frame of the file, empty ones included."""
-    if not os.path.isfile(path):
-        raise DetectionFileError(f"{path}: no such file")
-    try:
-        with open(path, "r", encoding="utf-8") as handle:
-            doc = json.load(handle)
-    except json.JSONDecodeError as exc:
-        raise DetectionFileError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from None
+    doc = _load_json(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("frames"), list):
         raise DetectionFileError(f"{path}: not a bytetrack-cpp tracks file (no 'frames' list)")
     rows, numbers = [], []

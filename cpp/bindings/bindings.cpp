@@ -952,15 +952,12 @@ Returns (det_index, tracker_id), two int64 arrays: the input row and the tracker
 Invalid input raises ValueError/TypeError and leaves the tracker unchanged.
 )doc";
 
-// The engine of `self` (see instance_of).
-TrackersEngine& engine_of(PyObject* self) { return instance_of<TrackersEngine>(self); }
-
 PyObject* update_arrays_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
     static const char* const names[3] = {"xyxy", "confidence", "timestamp"};
     PyObject* values[3];
     if (!fastcall_args("update_arrays", names, 3, 1, args, nargs, kwnames, values)) return nullptr;
     return guarded([&] {
-        TrackersEngine& engine = engine_of(self);
+        TrackersEngine& engine = instance_of<TrackersEngine>(self);
         return py::object(trackers_update_arrays(engine, values[0], values[1], values[2]));
     });
 }
@@ -971,7 +968,7 @@ PyObject* update_detections_fastcall(PyObject* self, PyObject* const* args, Py_s
         return nullptr;
     }
     return guarded([&] {
-        TrackersEngine& engine = engine_of(self);
+        TrackersEngine& engine = instance_of<TrackersEngine>(self);
         return trackers_update_detections(engine, args[0]);
     });
 }

@@ -60,6 +60,16 @@ std::invalid_argument frame_error(const StreamFrame& f, const std::invalid_argum
     return std::invalid_argument("stream " + std::to_string(f.stream_id) + ": " + e.what());
 }
 
+// Rethrows the first error in batch order, if any, leaving none recorded.
+void rethrow_first(std::vector<std::exception_ptr>& errors) {
+    for (std::exception_ptr& e : errors) {
+        if (!e) continue;
+        std::exception_ptr first = e;
+        std::fill(errors.begin(), errors.end(), nullptr);
+        std::rethrow_exception(first);
+    }
+}
+
 }  // namespace
 
 void MultiStreamTracker::validate(const StreamFrame& f) const { validate_frame(*engine_, f); }
@@ -77,31 +87,19 @@ void MultiStreamTracker::validate_batch(const StreamFrame* frames, std::size_t c
 // validate_batch on the pool. Validation reads every detection of the batch
 // (cold in cache) and is most of a batch's serial work; run on the threads that
 // are about to update those streams, it also warms their caches.
-void MultiStreamTracker::validate_on_pool(BatchResult& out) {
-    out.errors_.assign(out.count_, nullptr);
-    out.engine_ = engine_.get();
-    out.job_.reset(out.count_, [](void* ctx, std::size_t k) {
-        BatchResult& b = *static_cast<BatchResult*>(ctx);
+void MultiStreamTracker::validate_on_pool(const StreamFrame* frames, std::size_t count, BatchResult& out) {
+    out.errors_.assign(count, nullptr);
+    auto task = [&](std::size_t k) {
         try {
-            validate_frame(*b.engine_, b.frames_[k]);
+            validate_frame(*engine_, frames[k]);
         } catch (const std::invalid_argument& e) {
-            b.errors_[k] = std::make_exception_ptr(frame_error(b.frames_[k], e));
+            out.errors_[k] = std::make_exception_ptr(frame_error(frames[k], e));
         } catch (...) {
-            b.errors_[k] = std::current_exception();
+            out.errors_[k] = std::current_exception();
         }
-    }, &out, threads());
-    if (pool_.post(out.job_)) {
-        pool_.wait(out.job_);
-    } else {
-        out.job_.run_all();
-    }
-    for (std::size_t k = 0; k < out.count_; ++k) {
-        if (out.errors_[k]) {
-            std::exception_ptr e = out.errors_[k];
-            out.errors_.assign(out.count_, nullptr);
-            std::rethrow_exception(e);
-        }
-    }
+    };
+    pool_.run(count, task, out.job_);
+    rethrow_first(out.errors_);
 }
 
 // ---------------------------------------------------------------- stream map
@@ -398,21 +396,7 @@ void MultiStreamTracker::update_batch(const StreamFrame* frames, std::size_t cou
 void MultiStreamTracker::begin_batch(const StreamFrame* frames, std::size_t count, BatchResult& out) {
     if (out.open_) throw std::logic_error("begin_batch: this BatchResult has a batch in progress");
     if (count > PoolJob::kMaxTasks) throw std::invalid_argument("a batch holds at most 2**32 - 1 streams");
-    if (count > 1 && threads() > 1) {
-        out.frames_ = frames;
-        out.count_ = count;
-        try {
-            validate_on_pool(out);
-        } catch (...) {
-            out.frames_ = nullptr;
-            out.count_ = 0;
-            throw;
-        }
-        out.frames_ = nullptr;
-        out.count_ = 0;
-    } else {
-        validate_batch(frames, count);
-    }
+    validate_on_pool(frames, count, out);
     out.lock_order_.resize(count);
     for (std::size_t k = 0; k < count; ++k) out.lock_order_[k] = k;
     std::sort(out.lock_order_.begin(), out.lock_order_.end(),
@@ -512,13 +496,7 @@ void MultiStreamTracker::end_batch(BatchResult& out) {
     // Do not keep removed streams alive through the scratch buffer.
     for (auto& s : out.streams_) s.reset();
     maybe_evict();
-    for (std::size_t k = 0; k < out.count_; ++k) {
-        if (out.errors_[k]) {
-            std::exception_ptr e = out.errors_[k];
-            out.errors_.assign(out.count_, nullptr);
-            std::rethrow_exception(e);
-        }
-    }
+    rethrow_first(out.errors_);
 }
 
 }  // namespace bytetrack

@@ -67,6 +67,21 @@ bool ThreadPool::post(PoolJob& job) {
     return true;
 }
 
+template <class Done>
+void ThreadPool::spin_until(Done done) {
+    // Yields every 16 rounds, so that on a busy machine the thread we wait for runs.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(kSpinMicroseconds);
+    for (unsigned round = 1; !done(); ++round) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+        if (round % 16 == 0) {
+            std::this_thread::yield();
+            if (std::chrono::steady_clock::now() > until) return;
+        }
+    }
+}
+
 void ThreadPool::wait(PoolJob& job) {
     job.run_all();
     if (!job.posted_) return;
@@ -77,13 +92,7 @@ void ThreadPool::wait(PoolJob& job) {
     std::unique_lock<std::mutex> lock(mu_);
     job_ = nullptr;
     lock.unlock();
-    const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(kSpinMicroseconds);
-    for (unsigned round = 1; active_.load(std::memory_order_acquire) != 0; ++round) {
-        if (round % 16 == 0) {
-            std::this_thread::yield();
-            if (std::chrono::steady_clock::now() > until) break;
-        }
-    }
+    spin_until([this] { return active_.load(std::memory_order_acquire) == 0; });
     lock.lock();
     finished_.wait(lock, [this] { return active_.load(std::memory_order_relaxed) == 0; });
     job.posted_ = false;
@@ -93,20 +102,10 @@ void ThreadPool::worker_loop(int self) {
     std::size_t seen = 0;  // not generation_: a job may be posted before this thread starts
     std::unique_lock<std::mutex> lock(mu_, std::defer_lock);
     for (;;) {
-        // Spin first (see kSpinMicroseconds), yielding now and then so that a
-        // busy machine runs the thread that will post the next job.
-        const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(kSpinMicroseconds);
-        for (unsigned round = 1; generation_.load(std::memory_order_acquire) == seen &&
-                                 !stop_.load(std::memory_order_relaxed);
-             ++round) {
-#if defined(__x86_64__) || defined(__i386__)
-            __builtin_ia32_pause();
-#endif
-            if (round % 16 == 0) {
-                std::this_thread::yield();
-                if (std::chrono::steady_clock::now() > until) break;
-            }
-        }
+        // Spin first (see kSpinMicroseconds).
+        spin_until([&] {
+            return generation_.load(std::memory_order_acquire) != seen || stop_.load(std::memory_order_relaxed);
+        });
         lock.lock();
         if (job_ == nullptr && generation_.load(std::memory_order_relaxed) != seen) {
             // A job posted and already finished while we spun (a small one): the

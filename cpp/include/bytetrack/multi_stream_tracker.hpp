@@ -61,7 +61,6 @@ private:
     std::vector<std::exception_ptr> errors_;
     std::unique_ptr<std::atomic<unsigned char>[]> updated_;  // per frame, set by the task
     std::size_t updated_capacity_ = 0;
-    const EngineFactory* engine_ = nullptr;  // for the validation tasks
     PoolJob job_;
 };
 
@@ -180,7 +179,7 @@ private:
     std::shared_ptr<StreamState> find_or_create(StreamId id, std::uint64_t tick);
     void create_missing(BatchResult& out);
     bool lock_batch(BatchResult& out);
-    void validate_on_pool(BatchResult& out);
+    void validate_on_pool(const StreamFrame* frames, std::size_t count, BatchResult& out);
     static void unlock_batch(BatchResult& out);
     void finish_next(BatchResult& out);
     void lower_eviction_bound(std::uint64_t last_update);

@@ -136,6 +136,9 @@ public:
 
 private:
     void worker_loop(int self);
+    // Spins (yielding now and then) until `done()` or kSpinMicroseconds pass.
+    template <class Done>
+    static void spin_until(Done done);
 
     std::vector<std::thread> workers_;
     long owner_process_;  // process that started the workers
