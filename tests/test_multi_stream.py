@@ -125,6 +125,33 @@ def test_single_stream_equals_bytetracker_exactly():
         assert np.array_equal(g.track_id, w.track_id) and np.array_equal(g.xyxy, w.xyxy)
 
 
+@pytest.mark.parametrize("mode", ["update", "batch"])
+def test_dense_streams_equal_isolated_trackers(mode):
+    """Streams with more than 512 track slots: the tracker re-lays its track pool out every
+    16 frames (slot compaction), also on frames with births, whose ids the context renames
+    after the update. Each stream must still equal an isolated tracker up to renaming."""
+    scenes = {sid: [(f[0], f[1]) for f in bytetrack_cpp.generate_scene(num_frames=80, objects_per_frame=600.0,
+                                                                          seed=seed)]
+              for sid, seed in [(3, 11), (2**64 - 1, 12)]}
+    mst = MultiStreamTracker(threads=2)
+    out = {sid: [] for sid in scenes}
+    for t in range(80):
+        if mode == "update":
+            for sid, frames in scenes.items():
+                out[sid].append(mst.update(sid, *frames[t]))
+        else:
+            for sid, tracks in mst.update_batch({sid: frames[t] for sid, frames in scenes.items()}).items():
+                out[sid].append(tracks)
+    for sid, frames in scenes.items():
+        tracker = BYTETracker()
+        want = [tracker.update(*f) for f in frames]
+        assert tracker.num_tracked + tracker.num_lost > 512
+        renaming = assert_equal_up_to_renaming(out[sid], want, f"dense stream {sid}")
+        keys = sorted(renaming)
+        assert [renaming[k] for k in keys] == sorted(renaming.values())
+    assert_ids_unique_across_streams(out)
+
+
 # ---------------------------------------------------------------- shared id counters
 
 def test_two_bytetrackers_sharing_a_counter_get_unique_ids():

@@ -134,6 +134,7 @@ void BYTETracker::reset() {
     tracked_.clear();
     lost_.clear();
     born_.clear();
+    new_ids_.clear();
     output_.clear();
     if (owns_ids_) ids_->reset();
 }
@@ -462,7 +463,7 @@ void BYTETracker::apply_match(STrack& track, const Detection& det) {
                                   ? track.tracklet_len == sem_.min_consecutive
                                   : track.tracklet_len >= sem_.min_consecutive)) {
                 track.is_activated = true;
-                if (track.track_id < 0) track.track_id = ids_->take();
+                if (track.track_id < 0) take_id(track);
             }
             break;
     }
@@ -507,6 +508,7 @@ const std::vector<TrackOutput>& BYTETracker::update(const double* xyxy, const do
     activated_.clear();
     refind_.clear();
     born_.clear();
+    new_ids_.clear();
     newly_lost_.clear();
     newly_removed_.clear();
 
@@ -576,19 +578,21 @@ const std::vector<TrackOutput>& BYTETracker::update(const double* xyxy, const do
         track.state = TrackState::Tracked;
         switch (sem_.id_rule) {
             case IdRule::AtBirth:
-                track.track_id = ids_->take();
+                take_id(track);
                 track.is_activated = frame_id_ == 1;  // only first-frame births are output at once
                 track.tracklet_len = 0;
                 break;
             case IdRule::Supervision027:
                 track.is_activated = frame_id_ == 1;
-                track.track_id = sem_.min_consecutive == 1 ? ids_->take() : -1;
+                track.track_id = -1;
+                if (sem_.min_consecutive == 1) take_id(track);
                 track.tracklet_len = 0;
                 break;
             case IdRule::Supervision030:
                 track.tracklet_len = 1;
                 track.is_activated = frame_id_ == 1 && 1 >= sem_.min_consecutive;
-                track.track_id = track.is_activated ? ids_->take() : -1;
+                track.track_id = -1;
+                if (track.is_activated) take_id(track);
                 break;
         }
         track.frame_id = frame_id_;
@@ -673,12 +677,18 @@ void BYTETracker::build_output() {
     }
 }
 
-const std::vector<TrackOutput>& BYTETracker::renumber_births(std::int64_t first_id) {
-    // A newborn may already be released (dropped as a duplicate); renaming its
-    // stale slot is harmless, and it keeps one id per birth like the reference.
-    for (std::size_t k = 0; k < born_.size(); ++k) tracks_[born_[k]].track_id = first_id + static_cast<std::int64_t>(k);
-    // Only first-frame births are output, but rebuilding is cheap and exact.
-    if (!born_.empty()) build_output();
+void BYTETracker::take_id(STrack& track) {
+    track.track_id = ids_->take();
+    new_ids_.push_back(static_cast<int>(&track - tracks_.data()));
+}
+
+const std::vector<TrackOutput>& BYTETracker::renumber_new_ids(std::int64_t first_id) {
+    // A track may already be released (dropped as a duplicate); renaming its
+    // stale slot is harmless, and it keeps one id per take like the reference.
+    for (std::size_t k = 0; k < new_ids_.size(); ++k) {
+        if (new_ids_[k] >= 0) tracks_[new_ids_[k]].track_id = first_id + static_cast<std::int64_t>(k);
+    }
+    if (!new_ids_.empty()) build_output();
     return output_;
 }
 
@@ -689,14 +699,17 @@ const std::vector<TrackOutput>& BYTETracker::renumber_births(std::int64_t first_
 void BYTETracker::compact_slots() {
     spare_tracks_.clear();
     spare_tracks_.reserve(tracks_.capacity());
-    for (int& slot : tracked_) {
-        spare_tracks_.push_back(tracks_[slot]);
-        slot = static_cast<int>(spare_tracks_.size()) - 1;
+    slot_map_.assign(tracks_.size(), -1);
+    for (std::vector<int>* list : {&tracked_, &lost_}) {
+        for (int& slot : *list) {
+            spare_tracks_.push_back(tracks_[slot]);
+            slot_map_[slot] = static_cast<int>(spare_tracks_.size()) - 1;
+            slot = slot_map_[slot];
+        }
     }
-    for (int& slot : lost_) {
-        spare_tracks_.push_back(tracks_[slot]);
-        slot = static_cast<int>(spare_tracks_.size()) - 1;
-    }
+    // This frame's id takers are renamed later by slot (renumber_new_ids); one
+    // dropped this frame has no slot any more (-1).
+    for (int& slot : new_ids_) slot = slot_map_[slot];
     tracks_.swap(spare_tracks_);
     free_slots_.clear();
 }
@@ -705,7 +718,7 @@ std::size_t BYTETracker::heap_bytes() const {
     auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
     std::size_t total = bytes(tracks_) + bytes(free_slots_) + bytes(tracked_) + bytes(lost_);
     total += bytes(high_) + bytes(low_) + bytes(remaining_);
-    for (const auto* v : {&pool_, &unconfirmed_, &r_tracked_, &activated_, &refind_, &born_, &newly_lost_,
+    for (const auto* v : {&pool_, &unconfirmed_, &r_tracked_, &activated_, &refind_, &born_, &new_ids_, &slot_map_, &newly_lost_,
                           &newly_removed_, &next_tracked_, &next_lost_, &row_sol_, &col_sol_,
                           &unmatched_rows_, &unmatched_cols_})
         total += bytes(*v);
@@ -861,6 +874,7 @@ void BYTETracker::restore(std::int64_t frame_id, std::vector<STrack> tracked, st
     tracked_.clear();
     lost_.clear();
     born_.clear();
+    new_ids_.clear();
     output_.clear();
     frame_id_ = frame_id;
     for (auto& t : tracked) {

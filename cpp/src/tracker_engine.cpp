@@ -19,9 +19,9 @@ public:
                                            const std::int64_t* class_ids, std::size_t n) override {
         return tracker_.update(xyxy, scores, class_ids, n);
     }
-    std::size_t new_id_count() const override { return tracker_.num_births(); }
+    std::size_t new_id_count() const override { return tracker_.num_new_ids(); }
     const std::vector<TrackOutput>& assign_new_ids(std::int64_t first_id) override {
-        return tracker_.renumber_births(first_id);
+        return tracker_.renumber_new_ids(first_id);
     }
     std::int64_t frame_id() const override { return tracker_.frame_id(); }
     std::size_t num_live_tracks() const override { return tracker_.num_live_tracks(); }

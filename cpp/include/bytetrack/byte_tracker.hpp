@@ -136,16 +136,18 @@ public:
     const std::vector<int>& lost_slots() const { return lost_; }
     std::size_t num_live_tracks() const { return tracked_.size() + lost_.size(); }
 
-    // Tracks born in the last update(), in birth order; each took one id.
-    std::size_t num_births() const { return born_.size(); }
-    // Gives the tracks born in the last update() the ids first_id, first_id + 1, ...
-    // in birth order, replacing the ids they took, and refreshes the output. Used
-    // by callers that number ids after the fact (MultiStreamTracker numbers a
-    // whole batch of streams deterministically once they have all been updated).
-    // Safe because nothing within a frame compares the ids of newborns; the new
-    // ids must exceed every id this tracker gave out before, since the C++
-    // presets keep the lost list sorted by id.
-    const std::vector<TrackOutput>& renumber_births(std::int64_t first_id);
+    // Tracks that took an id in the last update(), in the order they took it:
+    // at birth for the ifzhang presets, at confirmation (or birth) for the
+    // supervision presets.
+    std::size_t num_new_ids() const { return new_ids_.size(); }
+    // Gives those tracks the ids first_id, first_id + 1, ... in that order,
+    // replacing the ids they took, and refreshes the output. Used by callers
+    // that number ids after the fact (MultiStreamTracker numbers a whole batch
+    // of streams deterministically once they have all been updated). Safe
+    // because nothing within a frame compares the new ids; the new ids must
+    // exceed every id this tracker gave out before, since the C++ presets keep
+    // the lost list sorted by id.
+    const std::vector<TrackOutput>& renumber_new_ids(std::int64_t first_id);
 
     // Bytes this tracker holds on the heap (track pool and reused buffers).
     std::size_t heap_bytes() const;
@@ -201,6 +203,7 @@ private:
     void associate_supervision(const std::vector<int>& slots, const std::vector<Detection>& dets,
                                double thresh, bool fuse);
     void apply_match(STrack& track, const Detection& det);
+    void take_id(STrack& track);  // a track of tracks_ takes the next id
     int new_slot();
     void remove_duplicates();
     void mark_duplicate(std::size_t tracked_pos, std::size_t lost_pos);
@@ -223,6 +226,8 @@ private:
     // Per-frame scratch, kept to reuse its capacity (no allocation once warm).
     std::vector<Detection> high_, low_, remaining_;
     std::vector<int> pool_, unconfirmed_, r_tracked_, activated_, refind_, born_;
+    std::vector<int> new_ids_;  // slots that took an id this frame, in order
+    std::vector<int> slot_map_;  // compact_slots: old slot -> new slot
     std::vector<int> newly_lost_, newly_removed_, next_tracked_, next_lost_;
     std::vector<double> cost_;
     std::vector<int> row_sol_, col_sol_;
