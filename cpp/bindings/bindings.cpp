@@ -18,6 +18,7 @@
 
 #include "bytetrack/association.hpp"
 #include "bytetrack/byte_tracker.hpp"
+#include "bytetrack/compat_engines.hpp"
 #include "bytetrack/cpython_set_order.hpp"
 #include "bytetrack/id_counter.hpp"
 #include "bytetrack/lapjv.hpp"
@@ -101,8 +102,31 @@ struct DetectionsIn {
     Int64Array class_ids;
     bool has_class_ids = false;  // a default array_t is an empty array, not a null handle
     std::size_t n = 0;
+    std::uint8_t dtypes = 0;  // input_dtype flags of the caller's arrays
     const std::int64_t* class_ptr() const { return has_class_ids ? class_ids.data() : nullptr; }
 };
+
+// input_dtype flags (tracker_engine.hpp) of the caller's arrays, by the rules the
+// compat references follow: NumPy computes in an array's own dtype (trackers
+// widens float16 boxes to float32), and supervision stacks xyxy and confidence
+// into one array first.
+std::uint8_t input_dtypes(const py::array& xyxy, const py::array& scores) {
+    const py::dtype box = xyxy.dtype(), score = scores.dtype();
+    auto narrow_float = [](const py::dtype& d) { return d.kind() == 'f' && d.itemsize() <= 4; };
+    std::uint8_t flags = 0;
+    if (narrow_float(box)) flags |= input_dtype::kXyxyFloat32;
+    if (narrow_float(score)) flags |= input_dtype::kScoresFloat32;
+    if (score.kind() == 'f' && score.itemsize() == 2) flags |= input_dtype::kScoresFloat16;
+    const py::dtype f64 = py::dtype::of<double>(), f32 = py::dtype::of<float>();
+    if (box.equal(f32) && score.equal(f32)) {
+        flags |= input_dtype::kStackedFloat32;
+    } else if (!box.equal(f64) && !score.equal(f64)) {
+        // Mixed narrow dtypes (float16, small integers): NumPy's promotion decides.
+        const py::dtype stacked(py::module_::import("numpy").attr("result_type")(box, score));
+        if (stacked.equal(f32)) flags |= input_dtype::kStackedFloat32;
+    }
+    return flags;
+}
 
 DetectionsIn convert_detections(py::handle xyxy_obj, py::handle scores_obj, py::handle class_obj) {
     DetectionsIn in;
@@ -124,6 +148,7 @@ DetectionsIn convert_detections(py::handle xyxy_obj, py::handle scores_obj, py::
     if (static_cast<std::size_t>(scores.size()) != in.n)
         throw py::value_error("scores has " + std::to_string(scores.size()) + " elements but xyxy has " +
                               std::to_string(in.n) + " rows");
+    in.dtypes = input_dtypes(xyxy, scores);
     in.xyxy = DoubleArray::ensure(xyxy);
     in.scores = DoubleArray::ensure(scores);
     if (!class_obj.is_none()) {
@@ -164,6 +189,7 @@ struct FastDetections {
     const double* scores = nullptr;
     const std::int64_t* class_ids = nullptr;
     std::size_t n = 0;
+    std::uint8_t dtypes = 0;  // input_dtype flags of the caller's arrays
 };
 
 template <class T>
@@ -195,6 +221,9 @@ bool fast_detections(py::handle xyxy, py::handle scores, py::handle class_ids, d
     if (kb == 0 || ks == 0) return false;
     const py::ssize_t n = b->dimensions[0];
     out.n = static_cast<std::size_t>(n);
+    out.dtypes = static_cast<std::uint8_t>((kb == 1 ? input_dtype::kXyxyFloat32 : 0) |
+                                           (ks == 1 ? input_dtype::kScoresFloat32 : 0) |
+                                           (kb == 1 && ks == 1 ? input_dtype::kStackedFloat32 : 0));
     const bool b_direct = kb == 2 && (n <= 1 || b->strides[0] == 32) && b->strides[1] == 8;
     const bool s_direct = ks == 2 && (n <= 1 || s->strides[0] == 8);
     if (!class_ids.is_none()) {
@@ -1139,6 +1168,7 @@ struct UpdateInput {
         view.scores = general->scores.data();
         view.class_ids = general->class_ptr();
         view.n = general->n;
+        view.dtypes = general->dtypes;
     }
 };
 
@@ -1360,10 +1390,92 @@ std::shared_ptr<const EngineFactory> bytetrack_engine(const py::dict& params) {
     return std::make_shared<ByteTrackEngineFactory>(c);  // validates the values
 }
 
+[[noreturn]] void unexpected_engine_param(const std::string& key, const char* engine, const char* expected) {
+    throw py::type_error("MultiStreamTracker() got an unexpected keyword argument '" + key + "' for engine '" +
+                         engine + "' (expected " + expected + ")");
+}
+
+void check_range(double v, const char* name, double lo, double hi) {
+    if (!(v >= lo && v <= hi))
+        throw py::value_error(std::string(name) + " must be in [" + py::repr(py::float_(lo)).cast<std::string>() +
+                              ", " + py::repr(py::float_(hi)).cast<std::string>() + "], got " +
+                              py::repr(py::float_(v)).cast<std::string>());
+}
+
+// Engine "supervision": the keyword arguments of bytetrack_cpp.ByteTrack
+// (sv.ByteTrack), with its defaults and checks.
+std::shared_ptr<const EngineFactory> supervision_engine(const py::dict& params) {
+    SupervisionConfig c;
+    for (auto item : params) {
+        const std::string key = py::str(item.first);
+        py::handle v = item.second;
+        if (key == "track_activation_threshold") {
+            c.track_activation_threshold = real_param(v, "track_activation_threshold");
+        } else if (key == "lost_track_buffer") {
+            c.lost_track_buffer = static_cast<int>(int_param(v, "lost_track_buffer", 0, INT32_MAX));
+        } else if (key == "minimum_matching_threshold") {
+            c.minimum_matching_threshold = real_param(v, "minimum_matching_threshold");
+        } else if (key == "frame_rate") {
+            c.frame_rate = real_param(v, "frame_rate");
+        } else if (key == "minimum_consecutive_frames") {
+            c.minimum_consecutive_frames = static_cast<int>(int_param(v, "minimum_consecutive_frames", 0, INT32_MAX));
+        } else if (key == "version") {
+            if (!py::isinstance<py::str>(v)) throw py::type_error("version must be a str");
+            c.version = parse_supervision_version(v.cast<std::string>());
+        } else {
+            unexpected_engine_param(key, "supervision",
+                                    "track_activation_threshold, lost_track_buffer, minimum_matching_threshold, "
+                                    "frame_rate, minimum_consecutive_frames, version");
+        }
+    }
+    check_range(c.track_activation_threshold, "track_activation_threshold", 0.0, 1.0);
+    check_range(c.minimum_matching_threshold, "minimum_matching_threshold", 0.0, 1.0);
+    if (!(c.frame_rate > 0.0 && c.frame_rate <= 1e6))
+        throw py::value_error("frame_rate must be in (0, 1e6], got " + py::repr(py::float_(c.frame_rate)).cast<std::string>());
+    if (c.frame_rate / 30.0 * c.lost_track_buffer > 1e9)
+        throw py::value_error("frame_rate * lost_track_buffer is too large");
+    return std::make_shared<SupervisionEngineFactory>(c);
+}
+
+// Engine "trackers": the keyword arguments of bytetrack_cpp.ByteTrackTracker
+// (roboflow trackers), with its defaults; fixed frame rate (no timestamps).
+std::shared_ptr<const EngineFactory> trackers_engine(const py::dict& params) {
+    TrackersConfig c;
+    for (auto item : params) {
+        const std::string key = py::str(item.first);
+        py::handle v = item.second;
+        if (key == "lost_track_buffer") {
+            c.lost_track_buffer = static_cast<int>(int_param(v, "lost_track_buffer", 0, INT32_MAX));
+        } else if (key == "frame_rate") {
+            c.frame_rate = real_param(v, "frame_rate");
+        } else if (key == "track_activation_threshold") {
+            c.track_activation_threshold = real_param(v, "track_activation_threshold");
+        } else if (key == "minimum_consecutive_frames") {
+            c.minimum_consecutive_frames =
+                static_cast<int>(int_param(v, "minimum_consecutive_frames", INT32_MIN, INT32_MAX));
+        } else if (key == "minimum_iou_threshold") {
+            c.minimum_iou_threshold = real_param(v, "minimum_iou_threshold");
+        } else if (key == "high_conf_det_threshold") {
+            c.high_conf_det_threshold = real_param(v, "high_conf_det_threshold");
+        } else if (key == "version") {
+            if (!py::isinstance<py::str>(v)) throw py::type_error("version must be a str");
+            c.version = parse_trackers_version(v.cast<std::string>());
+        } else {
+            unexpected_engine_param(key, "trackers",
+                                    "lost_track_buffer, frame_rate, track_activation_threshold, "
+                                    "minimum_consecutive_frames, minimum_iou_threshold, high_conf_det_threshold, "
+                                    "version");
+        }
+    }
+    return std::make_shared<TrackersEngineFactory>(c);  // validates the values
+}
+
 // Engines by name. Each takes the keyword arguments of its single-stream tracker.
 std::shared_ptr<const EngineFactory> make_engine(const std::string& name, const py::dict& params) {
     if (name == "bytetrack") return bytetrack_engine(params);
-    throw py::value_error("engine: unknown engine '" + name + "' (available: 'bytetrack')");
+    if (name == "supervision") return supervision_engine(params);
+    if (name == "trackers") return trackers_engine(params);
+    throw py::value_error("engine: unknown engine '" + name + "' (available: 'bytetrack', 'supervision', 'trackers')");
 }
 
 // The Python object: the C++ context plus result buffers, one set per call in
@@ -1498,7 +1610,7 @@ PyObject* multi_stream_update(PyObject* self, PyObject* const* args, Py_ssize_t 
         PyMultiStreamTracker& owner = instance_of<PyMultiStreamTracker>(self);
         const StreamId id = stream_id_arg(values[0], "stream_id");
         UpdateInput in(values[1], values[2], values[3]);
-        const StreamFrame frame{id, in.view.xyxy, in.view.scores, in.view.class_ids, in.view.n};
+        const StreamFrame frame{id, in.view.xyxy, in.view.scores, in.view.class_ids, in.view.n, in.view.dtypes};
         PyMultiStreamTracker::Lease buffers(owner);
         {
             py::gil_scoped_release release;
@@ -1538,13 +1650,13 @@ void add_batch_entry(PyMultiStreamTracker::Buffers& buffers, py::handle key, py:
         if (buffers.widened.size() <= k) buffers.widened.resize(k + 1);
         FastDetections fast;
         if (fast_detections(items[0], items[1], items[2], nullptr, 0, buffers.widened[k], fast)) {
-            buffers.frames.push_back(StreamFrame{id, fast.xyxy, fast.scores, fast.class_ids, fast.n});
+            buffers.frames.push_back(StreamFrame{id, fast.xyxy, fast.scores, fast.class_ids, fast.n, fast.dtypes});
             return;
         }
     }
     buffers.inputs.push_back(convert_batch_entry(key, value));
     const DetectionsIn& in = buffers.inputs.back();
-    buffers.frames.push_back(StreamFrame{id, in.xyxy.data(), in.scores.data(), in.class_ptr(), in.n});
+    buffers.frames.push_back(StreamFrame{id, in.xyxy.data(), in.scores.data(), in.class_ptr(), in.n, in.dtypes});
 }
 
 // Inputs of a batch are usually cold in cache (a frame's arrays from many

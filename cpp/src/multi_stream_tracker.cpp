@@ -42,6 +42,9 @@ MultiStreamTracker::MultiStreamTracker(std::shared_ptr<const EngineFactory> engi
       pool_(checked_threads(threads)) {
     if (!engine_) throw std::invalid_argument("engine must not be null");
     ids_ = ids ? std::move(ids) : std::make_shared<IdCounter>(1);
+    if (!engine_->allows_negative_ids() && (ids_->start() < 0 || ids_->peek() < 0))
+        throw std::invalid_argument("id_counter: engine '" + engine_->name() +
+                                    "' reports -1 for rows without an id, so its ids must be >= 0");
 }
 
 MultiStreamTracker::~MultiStreamTracker() = default;
@@ -377,7 +380,7 @@ void MultiStreamTracker::update(const StreamFrame& frame, std::vector<TrackOutpu
         std::lock_guard<std::mutex> lock(s->mutex);
         if (s->removed) continue;  // removed after we found it: look again (creates it afresh)
         TrackerEngine& engine = *s->engine;
-        engine.update(frame.xyxy, frame.scores, frame.class_ids, frame.n);
+        engine.update(frame.xyxy, frame.scores, frame.class_ids, frame.n, frame.dtypes);
         const std::size_t born = engine.new_id_count();
         const auto& result =
             engine.assign_new_ids(born ? ids_->take_block(static_cast<std::int64_t>(born)) : 0);
@@ -438,7 +441,7 @@ void MultiStreamTracker::begin_batch(const StreamFrame* frames, std::size_t coun
         BatchResult& b = *static_cast<BatchResult*>(ctx);
         try {
             const StreamFrame& f = b.frames_[k];
-            b.streams_[k]->engine->update(f.xyxy, f.scores, f.class_ids, f.n);
+            b.streams_[k]->engine->update(f.xyxy, f.scores, f.class_ids, f.n, f.dtypes);
         } catch (...) {
             b.errors_[k] = std::current_exception();
         }

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "bytetrack/compat_engines.hpp"
 #include "bytetrack/tracker_state.hpp"
 
 namespace bytetrack {
@@ -16,7 +17,8 @@ public:
     explicit ByteTrackEngine(BYTETracker tracker) : tracker_(std::move(tracker)) {}
 
     const std::vector<TrackOutput>& update(const double* xyxy, const double* scores,
-                                           const std::int64_t* class_ids, std::size_t n) override {
+                                           const std::int64_t* class_ids, std::size_t n,
+                                           std::uint8_t /*dtypes*/) override {
         return tracker_.update(xyxy, scores, class_ids, n);
     }
     std::size_t new_id_count() const override { return tracker_.num_new_ids(); }
@@ -65,8 +67,10 @@ std::unique_ptr<TrackerEngine> ByteTrackEngineFactory::load(StateReader& r) cons
 
 std::shared_ptr<const EngineFactory> read_engine_factory(StateReader& r) {
     const std::string name = r.str();
-    if (name != "bytetrack") StateReader::fail("unknown engine '" + name + "'");
-    return std::make_shared<ByteTrackEngineFactory>(read_config(r));
+    if (name == "bytetrack") return std::make_shared<ByteTrackEngineFactory>(read_config(r));
+    if (name == "supervision") return std::make_shared<SupervisionEngineFactory>(read_supervision_config(r));
+    if (name == "trackers") return std::make_shared<TrackersEngineFactory>(read_trackers_config(r));
+    StateReader::fail("unknown engine '" + name + "'");
 }
 
 }  // namespace bytetrack

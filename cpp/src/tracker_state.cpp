@@ -189,23 +189,16 @@ BYTETracker load_state(const std::string& blob, std::shared_ptr<IdCounter> ids) 
     return tracker;
 }
 
-std::string save_state(const SupervisionByteTrack& tracker) {
-    StateWriter w;
-    w.header("SupervisionByteTrack");
-    const SupervisionConfig& c = tracker.config();
+void write_supervision_config(StateWriter& w, const SupervisionConfig& c) {
     w.f64(c.track_activation_threshold);
     w.i64(c.lost_track_buffer);
     w.f64(c.minimum_matching_threshold);
     w.f64(c.frame_rate);
     w.i64(c.minimum_consecutive_frames);
     w.u32(static_cast<std::uint32_t>(c.version));
-    write_byte_tracker(w, tracker.tracker());
-    return w.take();
 }
 
-SupervisionByteTrack load_supervision_state(const std::string& blob) {
-    StateReader r(blob.data(), blob.size());
-    r.header("SupervisionByteTrack");
+SupervisionConfig read_supervision_config(StateReader& r) {
     SupervisionConfig c;
     c.track_activation_threshold = r.f64();
     const std::int64_t buffer = r.i64();
@@ -219,9 +212,32 @@ SupervisionByteTrack load_supervision_state(const std::string& blob) {
     c.lost_track_buffer = static_cast<int>(buffer);
     c.minimum_consecutive_frames = static_cast<int>(min_frames);
     c.version = static_cast<SupervisionVersion>(version);
-    SupervisionByteTrack tracker(c);  // validates the configuration
-    BYTETracker core = read_byte_tracker(r);
+    return c;
+}
+
+void write_supervision_byte_track(StateWriter& w, const SupervisionByteTrack& tracker) {
+    w.header("SupervisionByteTrack");
+    write_supervision_config(w, tracker.config());
+    write_byte_tracker(w, tracker.tracker());
+}
+
+std::string save_state(const SupervisionByteTrack& tracker) {
+    StateWriter w;
+    write_supervision_byte_track(w, tracker);
+    return w.take();
+}
+
+SupervisionByteTrack load_supervision_state(const std::string& blob) {
+    StateReader r(blob.data(), blob.size());
+    SupervisionByteTrack tracker = read_supervision_byte_track(r);
     r.finish();
+    return tracker;
+}
+
+SupervisionByteTrack read_supervision_byte_track(StateReader& r) {
+    r.header("SupervisionByteTrack");
+    SupervisionByteTrack tracker(read_supervision_config(r));  // validates the configuration
+    BYTETracker core = read_byte_tracker(r);
     // The core must be the one this configuration makes.
     StateWriter expected, got;
     write_config(expected, tracker.tracker().config());
@@ -300,10 +316,7 @@ TrackersTrack read_trackers_track(StateReader& r, TrackersVersion version, std::
 
 }  // namespace
 
-std::string save_state(const TrackersByteTracker& tracker) {
-    StateWriter w;
-    w.header(kTrackersName);
-    const TrackersConfig& c = tracker.config();
+void write_trackers_config(StateWriter& w, const TrackersConfig& c) {
     w.i64(c.lost_track_buffer);
     w.f64(c.frame_rate);
     w.f64(c.track_activation_threshold);
@@ -311,21 +324,9 @@ std::string save_state(const TrackersByteTracker& tracker) {
     w.f64(c.minimum_iou_threshold);
     w.f64(c.high_conf_det_threshold);
     w.u32(static_cast<std::uint32_t>(c.version));
-    w.i64(tracker.next_id());
-    double anchor = 0.0;
-    const bool has_anchor = tracker.last_timestamp(anchor);
-    w.boolean(has_anchor);
-    w.f64(anchor);
-    w.boolean(tracker.skipped());
-    w.u32(static_cast<std::uint32_t>(tracker.timestamp_outcome()));
-    w.u64(tracker.tracks().size());
-    for (const TrackersTrack& t : tracker.tracks()) write_trackers_track(w, t);
-    return w.take();
 }
 
-TrackersByteTracker load_trackers_state(const std::string& blob) {
-    StateReader r(blob.data(), blob.size());
-    r.header(kTrackersName);
+TrackersConfig read_trackers_config(StateReader& r) {
     TrackersConfig c;
     c.lost_track_buffer = static_cast<int>(read_int32(r, "lost_track_buffer"));
     c.frame_rate = r.f64();
@@ -336,6 +337,39 @@ TrackersByteTracker load_trackers_state(const std::string& blob) {
     const std::uint32_t version = r.u32();
     if (version > static_cast<std::uint32_t>(TrackersVersion::V2_6_1)) StateReader::fail("unknown trackers version");
     c.version = static_cast<TrackersVersion>(version);
+    return c;
+}
+
+std::string save_state(const TrackersByteTracker& tracker) {
+    StateWriter w;
+    write_trackers_byte_tracker(w, tracker);
+    return w.take();
+}
+
+TrackersByteTracker load_trackers_state(const std::string& blob) {
+    StateReader r(blob.data(), blob.size());
+    TrackersByteTracker tracker = read_trackers_byte_tracker(r);
+    r.finish();
+    return tracker;
+}
+
+void write_trackers_byte_tracker(StateWriter& w, const TrackersByteTracker& tracker) {
+    w.header(kTrackersName);
+    write_trackers_config(w, tracker.config());
+    w.i64(tracker.next_id());
+    double anchor = 0.0;
+    const bool has_anchor = tracker.last_timestamp(anchor);
+    w.boolean(has_anchor);
+    w.f64(anchor);
+    w.boolean(tracker.skipped());
+    w.u32(static_cast<std::uint32_t>(tracker.timestamp_outcome()));
+    w.u64(tracker.tracks().size());
+    for (const TrackersTrack& t : tracker.tracks()) write_trackers_track(w, t);
+}
+
+TrackersByteTracker read_trackers_byte_tracker(StateReader& r) {
+    r.header(kTrackersName);
+    const TrackersConfig c = read_trackers_config(r);
     TrackersByteTracker tracker(c);  // validates the configuration
     const std::int64_t next_id = r.i64();
     if (next_id < 0 || next_id > kMaxCount) StateReader::fail("bad next id");
@@ -349,7 +383,6 @@ TrackersByteTracker load_trackers_state(const std::string& blob) {
     std::vector<TrackersTrack> tracks(r.count(kTrackersTrackBytes));
     if (tracks.size() > static_cast<std::size_t>(LapjvSolver::kMaxSize)) StateReader::fail("too many tracks");
     for (auto& t : tracks) t = read_trackers_track(r, c.version, next_id);
-    r.finish();
     tracker.restore(std::move(tracks), next_id, has_anchor, anchor, skipped, static_cast<TimestampOutcome>(outcome));
     return tracker;
 }

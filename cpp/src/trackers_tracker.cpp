@@ -282,6 +282,15 @@ void TrackersByteTracker::spawn(std::size_t row) {
     tracks_.push_back(t);
 }
 
+void TrackersByteTracker::renumber_ids_from(std::int64_t base, std::int64_t first) {
+    auto rename = [base, first](std::int64_t& id) {
+        if (id >= base) id = first + (id - base);
+    };
+    for (TrackersTrack& t : tracks_) rename(t.tracker_id);
+    for (std::int64_t& id : ids_) rename(id);
+    next_id_ = first + (next_id_ - base);
+}
+
 std::size_t TrackersByteTracker::update(const TrackersFrame& frame, const double* timestamp) {
     validate(frame);
     const bool v220 = config_.version == TrackersVersion::V2_2_0;

@@ -28,6 +28,7 @@ struct StreamFrame {
     const double* scores = nullptr;
     const std::int64_t* class_ids = nullptr;  // may be null
     std::size_t n = 0;
+    std::uint8_t dtypes = 0;  // input_dtype flags (tracker_engine.hpp)
 };
 
 struct StreamState;  // defined in multi_stream_tracker.cpp

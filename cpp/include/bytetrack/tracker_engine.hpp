@@ -13,6 +13,17 @@
 
 namespace bytetrack {
 
+// What the caller's arrays were, as flags. The compat engines' references
+// compute in the arrays' NumPy dtypes (reference-spec 1.F), so the values alone
+// (always given as doubles) do not decide their output; the bytetrack engine
+// ignores these.
+namespace input_dtype {
+constexpr std::uint8_t kXyxyFloat32 = 1;     // xyxy is float32 (or float16)
+constexpr std::uint8_t kScoresFloat32 = 2;   // scores are float32 or float16
+constexpr std::uint8_t kScoresFloat16 = 4;   // scores are float16
+constexpr std::uint8_t kStackedFloat32 = 8;  // np.result_type(xyxy, scores) is float32
+}  // namespace input_dtype
+
 // One tracker instance (one camera stream).
 //
 // Ids are given in two steps so that a batch of streams updated on several
@@ -26,10 +37,12 @@ class TrackerEngine {
 public:
     virtual ~TrackerEngine() = default;
 
-    // One frame (same contract as BYTETracker::update). The result stays valid
-    // until the next call on this engine.
+    // One frame (same contract as BYTETracker::update; `dtypes` holds
+    // input_dtype flags). The result stays valid until the next call on this
+    // engine.
     virtual const std::vector<TrackOutput>& update(const double* xyxy, const double* scores,
-                                                   const std::int64_t* class_ids, std::size_t n) = 0;
+                                                   const std::int64_t* class_ids, std::size_t n,
+                                                   std::uint8_t dtypes) = 0;
     // Ids the last update() created.
     virtual std::size_t new_id_count() const = 0;
     // Final ids for them; returns the refreshed output of the last update().
@@ -55,6 +68,9 @@ public:
     // state. Throws std::invalid_argument naming the argument.
     virtual void validate(const double* xyxy, const double* scores, const std::int64_t* class_ids,
                           std::size_t n) const = 0;
+    // False if the engine's output uses -1 for "no id" (the compat engines):
+    // then its ids must come from a counter that never hands out negative ids.
+    virtual bool allows_negative_ids() const { return true; }
 
     // The factory's configuration (state save/restore); read_engine_factory reads it.
     virtual void save_config(StateWriter& w) const = 0;
@@ -67,7 +83,8 @@ public:
 // A factory from what EngineFactory::save_config wrote (any engine kind).
 std::shared_ptr<const EngineFactory> read_engine_factory(StateReader& r);
 
-// Engine "bytetrack": BYTETracker with any of its presets.
+// Engine "bytetrack": BYTETracker with any of its presets. (The compat engines
+// "supervision" and "trackers" are in compat_engines.hpp.)
 class ByteTrackEngineFactory : public EngineFactory {
 public:
     explicit ByteTrackEngineFactory(const TrackerConfig& config);  // validates the config

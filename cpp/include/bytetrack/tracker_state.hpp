@@ -33,6 +33,10 @@ BYTETracker read_byte_tracker(StateReader& r, std::shared_ptr<IdCounter> ids = n
 BYTETracker load_state(const std::string& blob, std::shared_ptr<IdCounter> ids = nullptr);
 
 // sv.ByteTrack: its configuration, then the core tracker's state (as above).
+void write_supervision_config(StateWriter& w, const SupervisionConfig& c);
+SupervisionConfig read_supervision_config(StateReader& r);  // range checks only
+void write_supervision_byte_track(StateWriter& w, const SupervisionByteTrack& tracker);
+SupervisionByteTrack read_supervision_byte_track(StateReader& r);
 std::string save_state(const SupervisionByteTrack& tracker);
 SupervisionByteTrack load_supervision_state(const std::string& blob);
 
@@ -40,6 +44,10 @@ SupervisionByteTrack load_supervision_state(const std::string& blob);
 // anchor, what the last update reported (skipped, timestamp outcome) and every
 // track in list order with its Kalman state (8 positions/velocities, the shared
 // 2x2 covariance block, the float32 flag of 2.2.0) and counters.
+void write_trackers_config(StateWriter& w, const TrackersConfig& c);
+TrackersConfig read_trackers_config(StateReader& r);  // range checks only
+void write_trackers_byte_tracker(StateWriter& w, const TrackersByteTracker& tracker);
+TrackersByteTracker read_trackers_byte_tracker(StateReader& r);
 std::string save_state(const TrackersByteTracker& tracker);
 TrackersByteTracker load_trackers_state(const std::string& blob);
 

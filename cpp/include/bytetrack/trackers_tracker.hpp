@@ -92,6 +92,13 @@ public:
     // Clears the tracks, the timestamp anchor and restarts ids at 0.
     void reset();
 
+    // Renames the ids the last update gave: an id i >= base becomes
+    // first + (i - base), in the track list and in ids(), and numbering goes on
+    // after them. `base` must be next_id() as it was before that update, and
+    // every older id must be below it (MultiStreamTracker numbers new ids from
+    // its shared counter this way, see compat_engines.hpp).
+    void renumber_ids_from(std::int64_t base, std::int64_t first);
+
     const TrackersConfig& config() const { return config_; }
     int maximum_frames_without_update() const { return max_frames_; }
     double maximum_time_without_update() const { return max_seconds_; }
