@@ -1,6 +1,6 @@
 """Type stubs for the native module bytetrack_cpp._core."""
 
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, Iterator, List, Literal, Mapping, Optional, Tuple, Union, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -84,13 +84,20 @@ class MultiStreamTracker:
     """One independent tracker per stream id (0 .. 2**64 - 1), ids unique across streams.
 
     Calls release the GIL; different streams may be driven from several threads.
+    engine="bytetrack" takes BYTETracker's keyword arguments; engine="supervision"
+    those of bytetrack_cpp.ByteTrack (track_activation_threshold, lost_track_buffer,
+    minimum_matching_threshold, frame_rate, minimum_consecutive_frames, version);
+    engine="trackers" those of bytetrack_cpp.ByteTrackTracker (lost_track_buffer,
+    frame_rate, track_activation_threshold, minimum_consecutive_frames,
+    minimum_iou_threshold, high_conf_det_threshold, version).
     """
 
+    @overload
     def __init__(
         self,
         threads: int = 1,
         max_idle_frames: Optional[int] = None,
-        engine: str = "bytetrack",
+        engine: Literal["bytetrack"] = "bytetrack",
         *,
         id_counter: Optional[IdCounter] = None,
         track_thresh: float = 0.5,
@@ -99,6 +106,37 @@ class MultiStreamTracker:
         frame_rate: float = 30.0,
         mot20: bool = False,
         preset: str = "ifzhang",
+    ) -> None: ...
+    @overload
+    def __init__(
+        self,
+        threads: int = 1,
+        max_idle_frames: Optional[int] = None,
+        *,
+        engine: Literal["supervision"],
+        id_counter: Optional[IdCounter] = None,
+        track_activation_threshold: float = 0.25,
+        lost_track_buffer: int = 30,
+        minimum_matching_threshold: float = 0.8,
+        frame_rate: float = 30.0,
+        minimum_consecutive_frames: int = 1,
+        version: str = "0.30.9",
+    ) -> None: ...
+    @overload
+    def __init__(
+        self,
+        threads: int = 1,
+        max_idle_frames: Optional[int] = None,
+        *,
+        engine: Literal["trackers"],
+        id_counter: Optional[IdCounter] = None,
+        lost_track_buffer: int = 30,
+        frame_rate: float = 30.0,
+        track_activation_threshold: float = 0.7,
+        minimum_consecutive_frames: int = 2,
+        minimum_iou_threshold: float = 0.1,
+        high_conf_det_threshold: float = 0.6,
+        version: str = "2.6.1",
     ) -> None: ...
     def update(
         self, stream_id: int, xyxy: ArrayLike, scores: ArrayLike, class_ids: Optional[ArrayLike] = None

@@ -2,7 +2,7 @@
 
 Engines: BYTETracker (3 presets), sv-compat ByteTrack (0.30.9, 0.27.0.post1),
 trackers-compat ByteTrackTracker (2.6.1, 2.2.0) and MultiStreamTracker (single
-updates and batches). Each frame is drawn valid or hostile (NaN/inf, empty or
+updates and batches; batches also with the compat engines). Each frame is drawn valid or hostile (NaN/inf, empty or
 inverted boxes, 1e30, scores outside [0, 1], float16/float32/int/big-endian
 arrays). Properties:
 
@@ -47,8 +47,8 @@ def _sv_out(d):
 class MultiBatch:
     """MultiStreamTracker fed one batch of two streams per frame (shifted copies)."""
 
-    def __init__(self):
-        self.t = bytetrack_cpp.MultiStreamTracker(threads=2)
+    def __init__(self, **engine):
+        self.t = bytetrack_cpp.MultiStreamTracker(threads=2, **engine)
 
     def feed(self, xyxy, scores, classes):
         shifted = xyxy + 5 if np.issubdtype(np.asarray(xyxy).dtype, np.number) else xyxy
@@ -71,6 +71,10 @@ ENGINES = {
     "MultiStreamTracker": (lambda: bytetrack_cpp.MultiStreamTracker(),
                            lambda t, x, s, c: _tracks(t.update(42, x, s, c))),
     "MultiStreamTracker-batch": (MultiBatch, lambda t, x, s, c: t.feed(x, s, c)),
+    **{f"MultiStreamTracker-{e}-{v}-batch": (lambda e=e, v=v: MultiBatch(engine=e, version=v),
+                                             lambda t, x, s, c: t.feed(x, s, c))
+       for e, v in [("supervision", "0.30.9"), ("supervision", "0.27.0.post1"), ("trackers", "2.6.1"),
+                    ("trackers", "2.2.0")]},
 }
 
 

@@ -1762,17 +1762,32 @@ max_idle_frames : int or None
     every update_batch() call is one update. None (default) keeps streams until
     removed.
 engine : str
-    Per-stream tracker: "bytetrack" (BYTETracker with its presets).
+    Per-stream tracker: "bytetrack" (BYTETracker with its presets),
+    "supervision" (sv.ByteTrack, as bytetrack_cpp.ByteTrack) or "trackers"
+    (roboflow trackers' ByteTrackTracker, as bytetrack_cpp.ByteTrackTracker, fixed
+    frame rate).
 id_counter : IdCounter, optional
     Id source to share with other trackers; by default the context has its own,
-    starting at 1.
+    starting at 1. The "supervision" and "trackers" engines report -1 for rows
+    without an id, so they refuse a counter that could hand out negative ids.
 **engine_params
     Keyword arguments of the engine's tracker: track_thresh, track_buffer,
-    match_thresh, frame_rate, mot20, preset for "bytetrack".
+    match_thresh, frame_rate, mot20, preset for "bytetrack";
+    track_activation_threshold, lost_track_buffer, minimum_matching_threshold,
+    frame_rate, minimum_consecutive_frames, version for "supervision";
+    lost_track_buffer, frame_rate, track_activation_threshold,
+    minimum_consecutive_frames, minimum_iou_threshold, high_conf_det_threshold,
+    version for "trackers".
 
-Ids: within a stream, ids increase in the order its tracker creates tracks, so
-each stream's output equals an isolated BYTETracker's up to an order-preserving
-renaming of ids. update_batch() numbers new tracks stream by stream in batch
+Results of "supervision" and "trackers" are input rows, as their references
+return them: det_index is the row, xyxy/score/class_id are the row's values and
+track_id its tracker id ("supervision": the rows that got a track, in input
+order; "trackers": the reference's rows and order, -1 = not confirmed yet).
+float32 input is tracked in float32 arithmetic, as those references do.
+
+Ids: within a stream, ids increase in the order its tracker gives them, so each
+stream's output equals an isolated tracker's (BYTETracker, ByteTrack or
+ByteTrackTracker) up to an order-preserving renaming of ids. update_batch() numbers new tracks stream by stream in batch
 order, whichever thread updated them: the result is the same for any thread
 count and equals calling update() on each entry in that order (when no other
 thread takes ids meanwhile).
