@@ -1664,7 +1664,8 @@ void add_batch_entry(PyMultiStreamTracker::Buffers& buffers, py::handle key, py:
 // misses on the calling thread, which holds the GIL and is the batch's serial
 // part. So all entries' arrays are prefetched first, in passes whose loads do
 // not depend on each other and overlap: stage 0 the array objects, stage 1
-// (their headers are arriving by then) the blocks holding shapes and strides.
+// (their headers are arriving by then) the blocks holding shapes and strides,
+// stage 2 the first lines of the data, which validation reads next.
 void prefetch_batch_entry(const std::vector<std::pair<py::object, py::object>>& items, std::size_t k, int stage) {
     if (k >= items.size()) return;
     PyObject* value = items[k].second.ptr();
@@ -1676,7 +1677,15 @@ void prefetch_batch_entry(const std::vector<std::pair<py::object, py::object>>& 
         if (stage == 0) {
             __builtin_prefetch(item);
         } else if (Py_TYPE(item) == array_type) {
-            __builtin_prefetch(py::detail::array_proxy(item)->dimensions);
+            const auto* a = py::detail::array_proxy(item);
+            if (stage == 1) {
+                __builtin_prefetch(a->dimensions);
+            } else if (a->nd >= 1) {
+                // The data itself, up to 4 lines (a small frame's boxes).
+                const char* data = a->data;
+                const Py_ssize_t bytes = a->dimensions[0] * (a->nd == 2 ? a->dimensions[1] : 1) * 8;
+                for (Py_ssize_t off = 0; off < bytes && off < 256; off += 64) __builtin_prefetch(data + off);
+            }
         }
     }
 }
@@ -1701,6 +1710,7 @@ PyObject* multi_stream_update_batch(PyObject* self, PyObject* const* args, Py_ss
                 items.emplace_back(py::reinterpret_borrow<py::object>(key), py::reinterpret_borrow<py::object>(value));
             for (std::size_t k = 0; k < items.size(); ++k) prefetch_batch_entry(items, k, 0);
             for (std::size_t k = 0; k < items.size(); ++k) prefetch_batch_entry(items, k, 1);
+            for (std::size_t k = 0; k < items.size(); ++k) prefetch_batch_entry(items, k, 2);
             for (auto& item : items) add_batch_entry(*buffers, item.first, item.second);
         } else {
             for (py::handle item : batch.attr("items")()) {
