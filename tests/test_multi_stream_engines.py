@@ -133,11 +133,18 @@ def test_supervision_stream_equals_live_sv_bytetrack():
         xyxy, scores = xyxy.astype(np.float32), scores.astype(np.float32)
         if t < len(other):
             mst.update(1, *other[t])  # a second stream takes ids in between
-        got = mst.update(0, xyxy, scores, classes)
-        want = ref.update_with_detections(sv.Detections(xyxy=xyxy, confidence=scores, class_id=classes))
+        det = sv.Detections(xyxy=xyxy, confidence=scores, class_id=classes, data={"name": np.arange(len(scores))})
+        got = mst.update(0, det.xyxy, det.confidence, det.class_id)
+        want = ref.update_with_detections(det)
         assert np.array_equal(got.xyxy, want.xyxy.astype(np.float64)), t
         assert np.array_equal(got.class_id, want.class_id), t
-        for a, b in zip(want.tracker_id.tolist(), got.track_id.tolist()):
+        # The README's recipe: the input rows, with the stream's ids.
+        tracked = det[got.det_index]
+        tracked.tracker_id = got.track_id
+        assert np.array_equal(tracked.xyxy, want.xyxy) and np.array_equal(tracked.confidence, want.confidence)
+        if len(want):  # (supervision returns Detections.empty() when nothing is tracked)
+            assert np.array_equal(tracked.data["name"], want.data["name"]), t
+        for a, b in zip(want.tracker_id.tolist(), tracked.tracker_id.tolist()):
             assert forward.setdefault(a, b) == b, t
     assert len(set(forward.values())) == len(forward) > 20
 
