@@ -277,3 +277,23 @@ def test_invalid_rows_follow_each_engine():
         with pytest.raises(ValueError, match="stream 2: xyxy"):
             mst.update_batch({1: good, 2: bad})
         assert mst.stream_ids == [1] and mst.frame_id(1) == 1
+
+
+def test_dense_supervision_streams_equal_isolated_trackers():
+    """More than 512 track slots: the core tracker re-lays its pool out every 16 frames, also on
+    frames where tracks take ids, which the context then renames (see test_multi_stream)."""
+    frames = {sid: [(f[0].astype(np.float32), f[1].astype(np.float32), f[2])
+                    for f in bytetrack_cpp.generate_scene(num_frames=40, objects_per_frame=600.0, seed=seed)]
+              for sid, seed in [(5, 21), (6, 22)]}
+    params = {"minimum_consecutive_frames": 2}
+    mst = MultiStreamTracker(engine="supervision", threads=2, **params)
+    out = {sid: [] for sid in frames}
+    for t in range(40):
+        for sid, tracks in mst.update_batch({sid: f[t] for sid, f in frames.items()}).items():
+            out[sid].append(tracks)
+    owner = {}
+    for sid in frames:
+        renaming = assert_stream_matches(out[sid], frames[sid], "supervision", params, f"dense stream {sid}")
+        assert len(renaming) > 512
+        for our_id in renaming.values():
+            assert owner.setdefault(our_id, sid) == sid
