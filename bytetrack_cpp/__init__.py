@@ -12,6 +12,7 @@ from bytetrack_cpp._core import (
     lapjv,
     linear_sum_assignment,
 )
+from bytetrack_cpp.detections import tracked_detections
 from bytetrack_cpp.supervision_compat import ByteTrack
 from bytetrack_cpp.trackers_compat import ByteTrackTracker
 
@@ -27,5 +28,6 @@ __all__ = [
     "generate_scene",
     "lapjv",
     "linear_sum_assignment",
+    "tracked_detections",
 ]
 __version__ = "0.1.0"

@@ -138,15 +138,35 @@ def test_supervision_stream_equals_live_sv_bytetrack():
         want = ref.update_with_detections(det)
         assert np.array_equal(got.xyxy, want.xyxy.astype(np.float64)), t
         assert np.array_equal(got.class_id, want.class_id), t
-        # The README's recipe: the input rows, with the stream's ids.
-        tracked = det[got.det_index]
-        tracked.tracker_id = got.track_id
-        assert np.array_equal(tracked.xyxy, want.xyxy) and np.array_equal(tracked.confidence, want.confidence)
-        if len(want):  # (supervision returns Detections.empty() when nothing is tracked)
-            assert np.array_equal(tracked.data["name"], want.data["name"]), t
+        # Detections out, as sv.ByteTrack returns them (ids up to the renaming).
+        tracked = bytetrack_cpp.tracked_detections(det, got)
+        assert_same_detections_up_to_ids(tracked, want, t)
         for a, b in zip(want.tracker_id.tolist(), tracked.tracker_id.tolist()):
             assert forward.setdefault(a, b) == b, t
     assert len(set(forward.values())) == len(forward) > 20
+
+
+def assert_same_detections_up_to_ids(ours, ref, where):
+    """Every field equal (values and dtypes) except tracker_id, which is renamed."""
+    assert len(ours) == len(ref), where
+    for name in ("xyxy", "confidence", "class_id"):
+        a, b = getattr(ours, name), getattr(ref, name)
+        assert a.dtype == b.dtype and np.array_equal(a, b), f"{where}: {name}"
+    assert ours.mask is None and ref.mask is None
+    assert ours.tracker_id.dtype == ref.tracker_id.dtype and np.array_equal(ours.tracker_id == -1,
+                                                                            ref.tracker_id == -1), where
+    assert ours.data.keys() == ref.data.keys() and all(np.array_equal(ours.data[k], ref.data[k]) for k in ours.data)
+    assert ours.metadata == ref.metadata, where
+
+
+def test_tracked_detections_checks_rows():
+    det = sv.Detections(xyxy=np.array([[0.0, 0.0, 10.0, 10.0]]), confidence=np.array([0.9]))
+    mst = MultiStreamTracker(engine="trackers", minimum_consecutive_frames=1)
+    tracks = mst.update(1, np.array([[0.0, 0.0, 10.0, 10.0], [20.0, 20.0, 40.0, 40.0]]), np.array([0.9, 0.8]))
+    with pytest.raises(ValueError, match="detections has 1 rows"):
+        bytetrack_cpp.tracked_detections(det, tracks)
+    empty = bytetrack_cpp.tracked_detections(det, MultiStreamTracker().update(1, det.xyxy[:0], det.confidence[:0]))
+    assert len(empty) == 0 and empty.tracker_id.dtype == np.int64
 
 
 def test_trackers_stream_equals_live_trackers():
@@ -161,10 +181,12 @@ def test_trackers_stream_equals_live_trackers():
     forward = {}
     for t, (xyxy, scores, classes) in enumerate(frames):
         xyxy, scores = xyxy.astype(np.float32), scores.astype(np.float32)
-        got = mst.update_batch({7: (xyxy, scores, classes), 8: (xyxy[::2], scores[::2])})[7]
-        want = ref.update(sv.Detections(xyxy=xyxy, confidence=scores, class_id=classes,
-                                        data={"row": np.arange(len(scores))}))
-        assert np.array_equal(got.det_index, want.data["row"]), t
+        det = sv.Detections(xyxy=xyxy, confidence=scores, class_id=classes, data={"row": np.arange(len(scores))},
+                            metadata={"camera": 7})
+        got = mst.update_batch({7: (det.xyxy, det.confidence, det.class_id), 8: (xyxy[::2], scores[::2])})[7]
+        want = ref.update(det)
+        assert np.array_equal(got.det_index, want.data["row"] if len(want) else []), t
+        assert_same_detections_up_to_ids(bytetrack_cpp.tracked_detections(det, got), want, t)
         for a, b in zip(want.tracker_id.tolist(), got.track_id.tolist()):
             if a == -1:
                 assert b == -1, t
@@ -297,3 +319,17 @@ def test_dense_supervision_streams_equal_isolated_trackers():
         assert len(renaming) > 512
         for our_id in renaming.values():
             assert owner.setdefault(our_id, sid) == sid
+
+
+def test_tracked_detections_with_the_bytetrack_engine():
+    """Confirmed tracks always name the detection they matched this frame, so every frame converts."""
+    mst = MultiStreamTracker(engine="bytetrack", threads=2)
+    rows = 0
+    for xyxy, scores, classes in sequences()[SEQUENCE_NAMES[2]][:300]:
+        det = sv.Detections(xyxy=xyxy, confidence=scores, class_id=classes)
+        tracks = mst.update_batch({4: (xyxy, scores, classes)})[4]
+        tracked = bytetrack_cpp.tracked_detections(det, tracks)
+        assert np.array_equal(tracked.tracker_id, tracks.track_id)
+        assert np.array_equal(tracked.xyxy, xyxy[tracks.det_index]) and np.array_equal(tracked.class_id, tracks.class_id)
+        rows += len(tracked)
+    assert rows > 1000
