@@ -1360,6 +1360,11 @@ long long int_param(py::handle v, const char* name, long long lo, long long hi) 
     return x;
 }
 
+[[noreturn]] void unexpected_engine_param(const std::string& key, const char* engine, const char* expected) {
+    throw py::type_error("MultiStreamTracker() got an unexpected keyword argument '" + key + "' for engine '" +
+                         engine + "' (expected " + expected + ")");
+}
+
 // Engine "bytetrack": the BYTETracker keyword arguments, with the same defaults.
 std::shared_ptr<const EngineFactory> bytetrack_engine(const py::dict& params) {
     TrackerConfig c;
@@ -1382,17 +1387,11 @@ std::shared_ptr<const EngineFactory> bytetrack_engine(const py::dict& params) {
             if (!py::isinstance<py::str>(v)) throw py::type_error("preset must be a str");
             c.preset = parse_preset(v.cast<std::string>());
         } else {
-            throw py::type_error("MultiStreamTracker() got an unexpected keyword argument '" + key +
-                                 "' for engine 'bytetrack' (expected track_thresh, track_buffer, match_thresh, "
-                                 "frame_rate, mot20, preset)");
+            unexpected_engine_param(key, "bytetrack",
+                                    "track_thresh, track_buffer, match_thresh, frame_rate, mot20, preset");
         }
     }
     return std::make_shared<ByteTrackEngineFactory>(c);  // validates the values
-}
-
-[[noreturn]] void unexpected_engine_param(const std::string& key, const char* engine, const char* expected) {
-    throw py::type_error("MultiStreamTracker() got an unexpected keyword argument '" + key + "' for engine '" +
-                         engine + "' (expected " + expected + ")");
 }
 
 void check_range(double v, const char* name, double lo, double hi) {
