@@ -1853,10 +1853,8 @@ context is consistent per stream; for an exact continuation save between calls.
                      std::unique_ptr<MultiStreamTracker> ctx = load_multi_stream_state(blob);
                      // engine_params must describe the engine the blob holds.
                      const auto factory = make_engine(ctx->engine().name(), params);
-                     StateWriter expected, got;
-                     factory->save_config(expected);
-                     ctx->engine().save_config(got);
-                     if (expected.bytes() != got.bytes())
+                     const auto save_config = [](StateWriter& w, const EngineFactory& f) { f.save_config(w); };
+                     if (!same_encoding<EngineFactory>(*factory, ctx->engine(), save_config))
                          throw py::value_error("state: engine parameters do not match the saved engine configuration");
                      return std::make_unique<Self>(std::move(ctx), py::dict(params));
                  }),

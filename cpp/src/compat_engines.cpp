@@ -152,10 +152,7 @@ void SupervisionEngineFactory::save_config(StateWriter& w) const {
 
 std::unique_ptr<TrackerEngine> SupervisionEngineFactory::load(StateReader& r) const {
     SupervisionByteTrack tracker = read_supervision_byte_track(r);
-    StateWriter expected, got;
-    write_supervision_config(expected, config_);
-    write_supervision_config(got, tracker.config());
-    if (expected.bytes() != got.bytes()) StateReader::fail("a stream's tracker does not match the engine configuration");
+    if (!same_encoding(config_, tracker.config(), write_supervision_config)) StateReader::fail("a stream's tracker does not match the engine configuration");
     return std::make_unique<SupervisionEngine>(std::move(tracker));
 }
 
@@ -185,10 +182,7 @@ std::unique_ptr<TrackerEngine> TrackersEngineFactory::load(StateReader& r) const
     const std::int64_t frames = r.i64();
     if (frames < 0) StateReader::fail("negative frame count");
     TrackersByteTracker tracker = read_trackers_byte_tracker(r);
-    StateWriter expected, got;
-    write_trackers_config(expected, config_);
-    write_trackers_config(got, tracker.config());
-    if (expected.bytes() != got.bytes()) StateReader::fail("a stream's tracker does not match the engine configuration");
+    if (!same_encoding(config_, tracker.config(), write_trackers_config)) StateReader::fail("a stream's tracker does not match the engine configuration");
     auto engine = std::make_unique<TrackersEngine>(std::move(tracker));
     engine->set_frames(frames);
     return engine;

@@ -58,10 +58,7 @@ void ByteTrackEngineFactory::save_config(StateWriter& w) const {
 
 std::unique_ptr<TrackerEngine> ByteTrackEngineFactory::load(StateReader& r) const {
     BYTETracker tracker = read_byte_tracker(r);
-    StateWriter expected, got;
-    write_config(expected, config_);
-    write_config(got, tracker.config());
-    if (expected.bytes() != got.bytes()) StateReader::fail("a stream's tracker does not match the engine configuration");
+    if (!same_encoding(config_, tracker.config(), write_config)) StateReader::fail("a stream's tracker does not match the engine configuration");
     return std::make_unique<ByteTrackEngine>(std::move(tracker));
 }
 

@@ -239,10 +239,7 @@ SupervisionByteTrack read_supervision_byte_track(StateReader& r) {
     SupervisionByteTrack tracker(read_supervision_config(r));  // validates the configuration
     BYTETracker core = read_byte_tracker(r);
     // The core must be the one this configuration makes.
-    StateWriter expected, got;
-    write_config(expected, tracker.tracker().config());
-    write_config(got, core.config());
-    if (expected.bytes() != got.bytes()) StateReader::fail("core tracker does not match the configuration");
+    if (!same_encoding(tracker.tracker().config(), core.config(), write_config)) StateReader::fail("core tracker does not match the configuration");
     tracker.mutable_tracker() = std::move(core);
     return tracker;
 }

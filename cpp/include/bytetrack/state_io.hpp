@@ -49,6 +49,16 @@ private:
     std::string out_;
 };
 
+// Whether `write(w, value)` encodes a and b identically: configurations are
+// compared in their saved form, so a new field cannot be forgotten here.
+template <class T, class Write>
+bool same_encoding(const T& a, const T& b, Write write) {
+    StateWriter wa, wb;
+    write(wa, a);
+    write(wb, b);
+    return wa.bytes() == wb.bytes();
+}
+
 // Reads what StateWriter wrote; every malformed input throws std::invalid_argument
 // (never reads out of bounds).
 class StateReader {
