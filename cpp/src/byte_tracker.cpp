@@ -498,6 +498,12 @@ const std::vector<TrackOutput>& BYTETracker::update(const double* xyxy, const do
     } else {
         validate_detections(xyxy, scores, n);
     }
+    return update_validated(xyxy, scores, class_ids, n, float32_input);
+}
+
+const std::vector<TrackOutput>& BYTETracker::update_validated(const double* xyxy, const double* scores,
+                                                              const std::int64_t* class_ids, std::size_t n,
+                                                              bool float32_input) {
     input_f32_ = float32_input;  // read only within this call
     // Splitting only fills scratch lists, so a rejection below still leaves the
     // tracker as it was.

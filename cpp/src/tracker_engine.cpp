@@ -19,7 +19,7 @@ public:
     const std::vector<TrackOutput>& update(const double* xyxy, const double* scores,
                                            const std::int64_t* class_ids, std::size_t n,
                                            std::uint8_t /*dtypes*/) override {
-        return tracker_.update(xyxy, scores, class_ids, n);
+        return tracker_.update_validated(xyxy, scores, class_ids, n, false);
     }
     std::size_t new_id_count() const override { return tracker_.num_new_ids(); }
     const std::vector<TrackOutput>& assign_new_ids(std::int64_t first_id) override {

@@ -119,6 +119,12 @@ public:
     const std::vector<TrackOutput>& update(const double* xyxy, const double* scores,
                                            const std::int64_t* class_ids, std::size_t n,
                                            bool float32_input);
+    // update() without the input check, for input that already passed
+    // validate_detections() (which implies every preset's own check):
+    // MultiStreamTracker checks a whole batch before it changes any stream.
+    const std::vector<TrackOutput>& update_validated(const double* xyxy, const double* scores,
+                                                     const std::int64_t* class_ids, std::size_t n,
+                                                     bool float32_input);
 
     // Forgets all tracks and restarts frame counting; an owned id counter restarts
     // too (a shared one is left alone: other trackers rely on it).

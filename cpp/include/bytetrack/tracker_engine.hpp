@@ -38,8 +38,9 @@ public:
     virtual ~TrackerEngine() = default;
 
     // One frame (same contract as BYTETracker::update; `dtypes` holds
-    // input_dtype flags). The result stays valid until the next call on this
-    // engine.
+    // input_dtype flags). Callers pass only input that their factory's
+    // validate() accepted, so an engine may skip its own check. The result
+    // stays valid until the next call on this engine.
     virtual const std::vector<TrackOutput>& update(const double* xyxy, const double* scores,
                                                    const std::int64_t* class_ids, std::size_t n,
                                                    std::uint8_t dtypes) = 0;
