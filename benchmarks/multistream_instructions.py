@@ -10,8 +10,11 @@ bench_multistream.py) and subtracts a child that only prepares the input:
   update_batch     for each frame: mst.update_batch({stream_id: (xyxy, scores), ...}), threads=1
   BYTETracker loop for each frame: for each stream: trackers[stream_id].update(xyxy, scores)
 
-The last is the tracking itself plus the cheapest possible call: no batch can do less than it, so
-"loop / BYTETracker loop" bounds what update_batch at threads=1 can gain over the loop. Needs valgrind.
+"BYTETracker loop" is the tracking plus the cheapest possible call. A fourth count, "tracking alone",
+collects only inside BYTETracker::update_validated (the C++ update after the input check) in the
+BYTETracker loop: no batch, however it is called, does less than that, so "loop / tracking alone" is
+the most update_batch at threads=1 could gain over the loop if everything else in it cost nothing.
+Children run with PYTHONHASHSEED=0, so the counts repeat exactly. Needs valgrind.
 """
 
 from __future__ import annotations
@@ -50,15 +53,24 @@ def child(case: str, streams: int, frames: int, objects: float) -> None:
                 trackers[sid].update(*scenes[sid][t])
 
 
-def count(case: str, args, objects: float) -> int:
+# Collects only inside this function (and what it calls) when counting "tracking alone".
+TRACKING_ONLY = "bytetrack::BYTETracker::update_validated*"
+
+
+def count(case: str, args, objects: float, only: str | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/out", sys.executable,
-               os.path.abspath(__file__), "--child", case, "--streams", str(args.streams), "--frames",
-               str(args.frames), "--objects", str(objects)]
-        run = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/out"]
+        if only:
+            cmd.append(f"--toggle-collect={only}")
+        cmd += [sys.executable, os.path.abspath(__file__), "--child", case, "--streams", str(args.streams),
+                "--frames", str(args.frames), "--objects", str(objects)]
+        env = dict(os.environ, PYTHONHASHSEED="0")
+        run = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
     found = re.search(r"Collected : (\d+)", run.stderr)
     if not found:
         raise RuntimeError(f"no instruction count from callgrind:\n{run.stderr[-2000:]}")
+    if only and int(found.group(1)) == 0:
+        raise RuntimeError(f"callgrind saw no call of {only}: the extension's symbol table is needed")
     return int(found.group(1))
 
 
@@ -78,10 +90,11 @@ def main() -> None:
     for objects in args.objects:
         counts = {case: count(case, args, objects) for case in CASES}
         per = {case: (counts[case] - counts["prepare"]) / stream_frames for case in CASES[1:]}
+        per["tracking"] = count("bytetracker", args, objects, only=TRACKING_ONLY) / stream_frames
         print(f"\n{args.streams} streams x {args.frames} frames, objects_per_frame={objects}: "
               f"instructions per stream-frame")
         for case, label in [("loop", "loop of update"), ("batch", "update_batch threads=1"),
-                            ("bytetracker", "BYTETracker loop")]:
+                            ("bytetracker", "BYTETracker loop"), ("tracking", "tracking alone")]:
             print(f"  {label:24s} {per[case]:10.0f}   loop / this {per['loop'] / per[case]:.2f}x")
 
 

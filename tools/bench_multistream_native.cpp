@@ -17,6 +17,12 @@ int main(int argc, char** argv) {
     const int frames = argc > 2 ? std::atoi(argv[2]) : 300;
     const double objects = argc > 3 ? std::atof(argv[3]) : 25.0;
     const int repeats = argc > 4 ? std::atoi(argv[4]) : 5;
+    // atoi/atof give 0 for "--help" or a typo: print the usage rather than a meaningless rate.
+    if (argc > 5 || streams < 1 || frames < 1 || !(objects > 0.0) || repeats < 1) {
+        std::fprintf(stderr, "usage: bench_multistream_native [streams 64] [frames 300] [objects_per_frame 25] [repeats 5]\n"
+                             "       (each a positive number)\n");
+        return 2;
+    }
     std::vector<std::vector<bytetrack::SceneFrame>> scenes(static_cast<std::size_t>(streams));
     for (int s = 0; s < streams; ++s) {
         bytetrack::SceneConfig config;
